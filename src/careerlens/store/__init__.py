@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, ingest runs with provenance, quarantine, and the bundled snapshot."""
