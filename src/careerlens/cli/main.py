@@ -15,7 +15,7 @@ app = typer.Typer(
 )
 
 # One module per command group; each exposes register(app).
-COMMAND_MODULES = ("kb", "titles", "ingest", "snapshot", "salary", "postings", "advise", "serve")
+COMMAND_MODULES = ("kb", "titles", "extract", "ingest", "snapshot", "salary", "postings", "advise", "serve")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"careerlens.cli.{_name}").register(app)
