@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv dev lint typecheck pytest browser snapshot clean
+.PHONY: demo test venv dev lint typecheck pytest browser snapshot bench clean
 
 $(BIN)/careerlens: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,3 +42,11 @@ snapshot: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+bench: dev
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python benchmarks/eval_titles.py
+	$(BIN)/python benchmarks/eval_skills.py
+	$(BIN)/python benchmarks/skills_throughput.py
+	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/api_load.py
