@@ -1,0 +1,252 @@
+"""Aggregates over job postings: the only postings tables that analytics read.
+
+The bundled snapshot may not redistribute raw posting rows (their licence is not stated), so every postings
+figure is computed from these tables; a user's warehouse and the snapshot then answer the same queries.
+``refresh_aggregates(con)`` rebuilds them from ``postings`` + ``posting_skills`` after every postings ingest and in
+the snapshot build. It runs DELETE + INSERT without its own transaction, so it joins the caller's.
+
+``agg_skill_premium`` (DDL below) holds the pay premium of a skill among salaried postings:
+
+=============== =======================================================================================
+role            role id
+level           level id, or ``'all'`` (every level of the role pooled)
+country         ISO-2 country, or ``'all'`` (every country pooled, postings without a country included)
+skill           canonical skill id
+n_with          salaried postings of the cell that mention the skill
+n_without       salaried postings of the cell (with skill information) that do not mention it
+median_with     median USD/year of the ``n_with`` postings (NULL when withheld)
+median_without  median USD/year of the ``n_without`` postings (NULL when withheld)
+premium_pct     100 · (median_with / median_without − 1) (NULL when withheld)
+ci_low, ci_high 95 % percentile bootstrap interval of premium_pct (both sides resampled independently)
+withheld        TRUE when either side has fewer than ``min_cell`` (10) postings; the numbers are then NULL
+=============== =======================================================================================
+
+Years are pooled (2023 salaried subset + Sep–Dec 2024 in the bundled data): a cell is a pay comparison within
+role × level × country, not a trend.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from careerlens.analytics.stats import percentile_interval
+
+ALL = "all"
+MIN_CELL = 10
+BOOTSTRAP_SAMPLES = 1000
+SEED = 20251
+
+PREMIUM_DDL = """
+CREATE TABLE IF NOT EXISTS agg_skill_premium (
+    role VARCHAR, level VARCHAR, country VARCHAR, skill VARCHAR,
+    n_with BIGINT, n_without BIGINT,
+    median_with DOUBLE, median_without DOUBLE,
+    premium_pct DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
+    withheld BOOLEAN
+)
+"""
+
+_GROUP_COLS = "p.source, p.role, p.level, p.country, p.region, p.year, p.month, p.industry"
+
+
+def genai_skill_ids() -> list[str]:
+    """Skills of the KB category 'genai' (LLMs, prompt engineering, RAG, agents, vector databases, ...)."""
+    from careerlens.kb.skills import load_skills
+
+    return sorted(s.id for s in load_skills().values() if s.category == "genai")
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create agg_skill_premium when missing (the other agg_* tables come with schema.sql)."""
+    con.execute(PREMIUM_DDL)
+
+
+def refresh_aggregates(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    genai_skills: list[str] | None = None,
+    min_cell: int = MIN_CELL,
+    samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = SEED,
+) -> None:
+    """Rebuild agg_posting_counts, agg_posting_skills and agg_skill_premium from the posting facts.
+
+    Idempotent: the tables are emptied and refilled, so running it twice gives the same rows.
+    """
+    ensure_tables(con)
+    genai = genai_skills if genai_skills is not None else genai_skill_ids()
+    con.execute("DELETE FROM agg_posting_counts")
+    con.execute("DELETE FROM agg_posting_skills")
+    con.execute("DELETE FROM agg_skill_premium")
+    # A posting's skills may come from both the source label and the extractor: count each posting once per skill.
+    con.execute(
+        f"""
+        INSERT INTO agg_posting_counts
+        WITH ps AS (
+            SELECT posting_id,
+                   count(*) AS n_skills,
+                   bool_or(list_contains($genai, skill)) AS has_genai
+            FROM posting_skills GROUP BY posting_id
+        )
+        SELECT {_GROUP_COLS},
+               count(*) AS n_postings,
+               count(ps.posting_id) AS n_with_skills,
+               count(*) FILTER (WHERE coalesce(ps.has_genai, FALSE)) AS n_genai
+        FROM postings p LEFT JOIN ps ON ps.posting_id = p.posting_id
+        GROUP BY ALL
+        """,
+        {"genai": genai},
+    )
+    con.execute(
+        f"""
+        INSERT INTO agg_posting_skills
+        WITH ps AS (SELECT DISTINCT posting_id, skill FROM posting_skills)
+        SELECT {_GROUP_COLS}, ps.skill, count(*) AS n_postings
+        FROM postings p JOIN ps ON ps.posting_id = p.posting_id
+        GROUP BY ALL
+        """
+    )
+    rows = _premium_rows(con, min_cell=min_cell, samples=samples, seed=seed)
+    if rows["role"]:
+        table = pa.table(rows)
+        con.register("_careerlens_premium_rows", table)
+        try:
+            con.execute(
+                "INSERT INTO agg_skill_premium SELECT role, level, country, skill, n_with, n_without, median_with, "
+                "median_without, premium_pct, ci_low, ci_high, withheld FROM _careerlens_premium_rows"
+            )
+        finally:
+            con.unregister("_careerlens_premium_rows")
+
+
+def _bootstrap_sorted_medians(
+    x: NDArray[np.float64], samples: int, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Bootstrap medians of a sorted sample in O(samples), with the same distribution as resampling.
+
+    The median of n indices drawn uniformly from 0..n-1 is floor(n·U₍k₎) with U₍k₎ ~ Beta(k, n+1−k), the k-th order
+    statistic of n uniforms; a sorted sample maps indices to values monotonically. For even n the next order
+    statistic is U₍k₎ + (1 − U₍k₎)·Beta(1, n−k). This keeps a full rebuild with thousands of cells to seconds where
+    ``stats.bootstrap_medians`` would cost O(samples·n) per cell.
+    """
+    n = x.size
+    if n % 2 == 1:
+        k = (n + 1) // 2
+        u = rng.beta(k, n + 1 - k, size=samples)
+        return x[np.minimum((u * n).astype(np.int64), n - 1)]
+    k = n // 2
+    u1 = rng.beta(k, n + 1 - k, size=samples)
+    u2 = u1 + (1.0 - u1) * rng.beta(1, n - k, size=samples)
+    i1 = np.minimum((u1 * n).astype(np.int64), n - 1)
+    i2 = np.minimum((u2 * n).astype(np.int64), n - 1)
+    return (x[i1] + x[i2]) / 2.0
+
+
+def _premium_rows(
+    con: duckdb.DuckDBPyConnection, *, min_cell: int, samples: int, seed: int
+) -> dict[str, list[Any]]:
+    """One row per role × level × country × skill (with 'all' roll-ups) among salaried postings with skills."""
+    facts = con.execute(
+        """
+        SELECT p.posting_id, p.role, p.level, p.country, p.salary_usd
+        FROM postings p
+        WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
+          AND EXISTS (SELECT 1 FROM posting_skills s WHERE s.posting_id = p.posting_id)
+        ORDER BY p.posting_id
+        """
+    ).fetchall()
+    skill_rows = con.execute(
+        """
+        SELECT DISTINCT s.posting_id, s.skill FROM posting_skills s
+        JOIN postings p ON p.posting_id = s.posting_id
+        WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
+        """
+    ).fetchall()
+    skills_of: dict[int, list[str]] = defaultdict(list)
+    for pid, skill in skill_rows:
+        skills_of[pid].append(skill)
+
+    # cell key (role, level, country) → posting ids; a posting belongs to four cells (detail and roll-ups)
+    cells: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for idx, (_pid, role, level, country, _pay) in enumerate(facts):
+        keys = {(role, level, ALL), (role, ALL, ALL)}
+        if country:
+            keys |= {(role, level, country), (role, ALL, country)}
+        for key in keys:
+            cells[key].append(idx)
+    pay = np.array([f[4] for f in facts], dtype=np.float64)
+    pids = [f[0] for f in facts]
+
+    out: dict[str, list[Any]] = {c: [] for c in _PREMIUM_COLUMNS}
+    for (role, level, country), members in sorted(cells.items()):
+        idx = np.array(members, dtype=np.int64)
+        order = np.argsort(pay[idx], kind="stable")
+        idx = idx[order]
+        values = pay[idx]
+        by_skill: dict[str, list[int]] = defaultdict(list)
+        for pos, i in enumerate(idx):
+            for skill in skills_of[pids[i]]:
+                by_skill[skill].append(pos)
+        n = values.size
+        for skill in sorted(by_skill):
+            mask = np.zeros(n, dtype=bool)
+            mask[by_skill[skill]] = True
+            n_with = int(mask.sum())
+            n_without = n - n_with
+            row: dict[str, Any] = {
+                "role": role,
+                "level": level,
+                "country": country,
+                "skill": skill,
+                "n_with": n_with,
+                "n_without": n_without,
+                "median_with": None,
+                "median_without": None,
+                "premium_pct": None,
+                "ci_low": None,
+                "ci_high": None,
+                "withheld": True,
+            }
+            if n_with >= min_cell and n_without >= min_cell:
+                w, wo = values[mask], values[~mask]  # both stay sorted
+                med_w, med_wo = float(np.median(w)), float(np.median(wo))
+                # a seed per cell, so a cell's interval does not depend on which other cells exist
+                rng = np.random.default_rng([seed, zlib.crc32(f"{role}|{level}|{country}|{skill}".encode())])
+                ratio = _bootstrap_sorted_medians(w, samples, rng) / _bootstrap_sorted_medians(
+                    wo, samples, rng
+                )
+                lo, hi = percentile_interval(100.0 * (ratio - 1.0))
+                row.update(
+                    median_with=med_w,
+                    median_without=med_wo,
+                    premium_pct=100.0 * (med_w / med_wo - 1.0),
+                    ci_low=lo,
+                    ci_high=hi,
+                    withheld=False,
+                )
+            for col in _PREMIUM_COLUMNS:
+                out[col].append(row[col])
+    return out
+
+
+_PREMIUM_COLUMNS = (
+    "role",
+    "level",
+    "country",
+    "skill",
+    "n_with",
+    "n_without",
+    "median_with",
+    "median_without",
+    "premium_pct",
+    "ci_low",
+    "ci_high",
+    "withheld",
+)
