@@ -10,6 +10,7 @@ mix cannot pass for a difference in pay.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -481,7 +482,7 @@ def _verdicts(
     return out
 
 
-def compare(a: str, b: str, db: str | None = None) -> Comparison:
+def compare(a: str, b: str, db: str | Path | None = None) -> Comparison:
     """Library entry point: the same path as `careerlens compare A B`; returns the result."""
     from careerlens.analytics.salary import open_default_store
     from careerlens.kb.roles import load_kb
@@ -489,4 +490,5 @@ def compare(a: str, b: str, db: str | None = None) -> Comparison:
     settings = get_settings(db=db)
     kb = load_kb()
     kb.role(a), kb.role(b)  # unknown roles fail before the store is opened
-    return compare_roles(open_default_store(settings=settings), kb, a, b, settings=settings)
+    with open_default_store(settings=settings) as store:
+        return compare_roles(store, kb, a, b, settings=settings)

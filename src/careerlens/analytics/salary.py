@@ -7,6 +7,7 @@ Roles are resolved through the knowledge base (id, name or alias), so `salary("m
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
@@ -297,7 +298,7 @@ def salary_by_level(
     return out
 
 
-def open_default_store(db: str | None = None, settings: Settings | None = None) -> Any:
+def open_default_store(db: str | Path | None = None, settings: Settings | None = None) -> Any:
     """The store the CLI would use: the warehouse at --db / $CAREERLENS_DB, else the bundled snapshot."""
     from careerlens.store.warehouse import open_store
 
@@ -314,20 +315,21 @@ def salary(
     company_size: str | None = None,
     min_n: int | None = None,
     by_level: bool = False,
-    db: str | None = None,
+    db: str | Path | None = None,
 ) -> SalaryStats:
     """Library entry point: the same path as `careerlens salary`; returns the result instead of printing."""
     settings = get_settings(db=db)
-    store = open_default_store(settings=settings)
-    return salary_stats(
-        store,
-        role,
-        level=level,
-        region=region,
-        country=country,
-        year=year,
-        company_size=company_size,
-        min_n=min_n,
-        settings=settings,
-        by_level=by_level,
-    )
+    resolve_role(role)  # an unknown role fails before the store is opened
+    with open_default_store(settings=settings) as store:
+        return salary_stats(
+            store,
+            role,
+            level=level,
+            region=region,
+            country=country,
+            year=year,
+            company_size=company_size,
+            min_n=min_n,
+            settings=settings,
+            by_level=by_level,
+        )
