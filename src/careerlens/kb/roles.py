@@ -269,7 +269,8 @@ def _parse_roles(data: dict[str, Any], file: str) -> tuple[dict[str, Role], Meta
         raise KnowledgeBaseError(f"unknown top-level table(s): {', '.join(sorted(unknown_top))}", file=file)
     roles: dict[str, Role] = {}
     for i, raw in enumerate(entries):
-        item = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else f"#{i + 1}"
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        item: str = raw_id if isinstance(raw_id, str) and raw_id else f"#{i + 1}"
         try:
             role = Role.model_validate(raw)
         except ValidationError as exc:

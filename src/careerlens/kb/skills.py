@@ -87,7 +87,8 @@ def _parse_skills(data: dict[str, Any], file: str) -> dict[str, Skill]:
     skills: dict[str, Skill] = {}
     alias_owner: dict[str, str] = {}
     for i, raw in enumerate(entries):
-        item = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else f"#{i + 1}"
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        item: str = raw_id if isinstance(raw_id, str) and raw_id else f"#{i + 1}"
         try:
             skill = Skill.model_validate(raw)
         except ValidationError as exc:
