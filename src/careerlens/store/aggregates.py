@@ -2,8 +2,8 @@
 
 The bundled snapshot may not redistribute raw posting rows (their licence is not stated), so every postings
 figure is computed from these tables; a user's warehouse and the snapshot then answer the same queries.
-``refresh_aggregates(con)`` rebuilds them from ``postings`` + ``posting_skills`` after every postings ingest and in
-the snapshot build. It runs DELETE + INSERT without its own transaction, so it joins the caller's.
+``refresh_aggregates(con)`` rebuilds them from ``postings`` + ``posting_skills`` after every postings ingest
+and in the snapshot build. It runs DELETE + INSERT without its own transaction, so it joins the caller's.
 
 ``agg_skill_premium`` (DDL below) holds the pay premium of a skill among salaried postings:
 
@@ -85,7 +85,7 @@ def refresh_aggregates(
     con.execute("DELETE FROM agg_posting_counts")
     con.execute("DELETE FROM agg_posting_skills")
     con.execute("DELETE FROM agg_skill_premium")
-    # A posting's skills may come from both the source label and the extractor: count each posting once per skill.
+    # A posting's skills may come from the source label and the extractor: count a posting once per skill.
     con.execute(
         f"""
         INSERT INTO agg_posting_counts
@@ -115,12 +115,13 @@ def refresh_aggregates(
     )
     rows = _premium_rows(con, min_cell=min_cell, samples=samples, seed=seed)
     if rows["role"]:
-        table = pa.table(rows)
+        table = pa.table(rows, schema=_PREMIUM_SCHEMA)
         con.register("_careerlens_premium_rows", table)
         try:
             con.execute(
-                "INSERT INTO agg_skill_premium SELECT role, level, country, skill, n_with, n_without, median_with, "
-                "median_without, premium_pct, ci_low, ci_high, withheld FROM _careerlens_premium_rows"
+                "INSERT INTO agg_skill_premium SELECT role, level, country, skill, n_with, n_without, "
+                "median_with, median_without, premium_pct, ci_low, ci_high, withheld "
+                "FROM _careerlens_premium_rows"
             )
         finally:
             con.unregister("_careerlens_premium_rows")
@@ -131,10 +132,10 @@ def _bootstrap_sorted_medians(
 ) -> NDArray[np.float64]:
     """Bootstrap medians of a sorted sample in O(samples), with the same distribution as resampling.
 
-    The median of n indices drawn uniformly from 0..n-1 is floor(n·U₍k₎) with U₍k₎ ~ Beta(k, n+1−k), the k-th order
-    statistic of n uniforms; a sorted sample maps indices to values monotonically. For even n the next order
-    statistic is U₍k₎ + (1 − U₍k₎)·Beta(1, n−k). This keeps a full rebuild with thousands of cells to seconds where
-    ``stats.bootstrap_medians`` would cost O(samples·n) per cell.
+    The median of n indices drawn uniformly from 0..n-1 is floor(n·U₍k₎) with U₍k₎ ~ Beta(k, n+1−k), the k-th
+    order statistic of n uniforms; a sorted sample maps indices to values monotonically. For even n the next
+    order statistic is U₍k₎ + (1 − U₍k₎)·Beta(1, n−k). This keeps a full rebuild with thousands of cells to
+    seconds where ``stats.bootstrap_medians`` would cost O(samples·n) per cell.
     """
     n = x.size
     if n % 2 == 1:
@@ -152,7 +153,7 @@ def _bootstrap_sorted_medians(
 def _premium_rows(
     con: duckdb.DuckDBPyConnection, *, min_cell: int, samples: int, seed: int
 ) -> dict[str, list[Any]]:
-    """One row per role × level × country × skill (with 'all' roll-ups) among salaried postings with skills."""
+    """One row per role × level × country × skill (and 'all' roll-ups), over salaried postings with skills."""
     facts = con.execute(
         """
         SELECT p.posting_id, p.role, p.level, p.country, p.salary_usd
@@ -186,12 +187,11 @@ def _premium_rows(
 
     out: dict[str, list[Any]] = {c: [] for c in _PREMIUM_COLUMNS}
     for (role, level, country), members in sorted(cells.items()):
-        idx = np.array(members, dtype=np.int64)
-        order = np.argsort(pay[idx], kind="stable")
-        idx = idx[order]
-        values = pay[idx]
+        members_arr = np.array(members, dtype=np.int64)
+        members_arr = members_arr[np.argsort(pay[members_arr], kind="stable")]
+        values = pay[members_arr]
         by_skill: dict[str, list[int]] = defaultdict(list)
-        for pos, i in enumerate(idx):
+        for pos, i in enumerate(members_arr.tolist()):
             for skill in skills_of[pids[i]]:
                 by_skill[skill].append(pos)
         n = values.size
@@ -249,4 +249,11 @@ _PREMIUM_COLUMNS = (
     "ci_low",
     "ci_high",
     "withheld",
+)
+
+_PREMIUM_SCHEMA = pa.schema(
+    [(c, pa.string()) for c in _PREMIUM_COLUMNS[:4]]
+    + [("n_with", pa.int64()), ("n_without", pa.int64())]
+    + [(c, pa.float64()) for c in _PREMIUM_COLUMNS[6:11]]
+    + [("withheld", pa.bool_())]
 )
