@@ -65,16 +65,27 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
+def make_store(db_path: Path) -> Store:
+    """A real warehouse file with one ingest run; used by the fixtures and by the CLI tests."""
     s = open_warehouse(db_path)
     s.con.execute(
         "INSERT INTO ingest_runs (run_id, dataset, source, source_name, file_path, file_sha256, started_at, "
         "status) VALUES (?, 'salaries', 'test', ?, 'test.csv', 'sha', ?, 'done')",
         [RUN_ID, SOURCE_NAME, datetime(2025, 1, 1)],
     )
+    return s
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    s = make_store(db_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def source_name() -> str:
+    return SOURCE_NAME
 
 
 @pytest.fixture
