@@ -1,0 +1,342 @@
+"""Skill extraction from job-description text: lexicon spellings found with Aho-Corasick, ambiguity settled by context.
+
+Why this design: one automaton over the whole lexicon scans a description once (linear in its length, whatever the
+number of spellings), and the text is normalised in a length-preserving way so every match maps straight back to
+the original characters. Separators (spaces, punctuation, '/', '-') all become one space, so "CI/CD", "ci-cd" and
+"CI CD" are the same key, and every key is padded with spaces so it can only match whole words: "r" never fires
+inside "from", "java" never inside "javascript", "sql" never inside "mysql". The characters that are part of
+skill names ('+', '#', '&' and a '.' inside a name like "node.js" or ".NET") are kept, so "c" does not fire in
+"C++", "C#" or "C-level"-style text is left to the context rules.
+
+Short names that are also English words ("R", "Go", "Excel", "Spark", "Word" ...) are accepted only when the
+context rules in ``normalize/data/skill_context.toml`` say so: letter case, rejected neighbouring words ("excel at",
+"go-to", "R&D") and a required technical context (another skill of a related kind close by, as in
+"Python, R, SQL", or a cue word such as "programming").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from careerlens.errors import KnowledgeBaseError
+from careerlens.kb.skills import Skill, load_skills
+
+CONTEXT_FILE = Path(__file__).parent / "data" / "skill_context.toml"
+
+# Every character that is not a word character or one of + # & . becomes a space; a '.' stays only inside a name
+# ("node.js", "asp.net", ".NET"), not at the end of a sentence ("... Python. Experience", "SQL.Strong").
+_SEPARATORS = re.compile(r"[^\w+#&.]|_|\.(?![a-z0-9]|NET\b)")
+
+
+# HTML entities left in scraped text ("LLM&#39;s", "R&amp;D") become spaces of the same length.
+_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+# Scrapes that dropped line breaks glue a skill to the next line's first word ("SQLAble to", "PythonExperience
+# with"). A space is inserted before such common line-opening words; a closed list, so names written in camel
+# case ("JavaScript", "GitHub", "PowerPoint") are never split.
+_GLUE_WORDS = (
+    "Able Ability Abilities Experience Experienced Excellent Strong Knowledge Familiarity Familiar Proficiency "
+    "Proficient Understanding Working Bachelor Bachelors Master Masters Must Minimum Preferred Demonstrated Solid "
+    "Expert Expertise Advanced Good Great Basic Previous Prior Required Requirements Qualifications "
+    "Responsibilities Skills Degree You We Our Your This The Build Develop Design Create Collaborate Communicate "
+    "Perform Analyze Support Manage Lead Provide Identify Partner Drive Apply Conduct Write Maintain Help Define "
+    "Present Comfortable Passion Passionate Nice Bonus Benefits About What Who Why Key Education Desired Ideal "
+    "Additional Other Hands Self Attention Keen Exposure Creating Developing Building Ensure Establish Deliver "
+    "Translate Mentor Participate Exceptional Outstanding Effective Ability Preferred Plus Bonus Familiarity "
+    "Knowledgeable Background Proven Previous Superior Detail Curiosity Intellectual Willingness Job Equal"
+).split()
+_GLUE = re.compile(r"(?<=[A-Za-z0-9)+#])(?=(?:" + "|".join(sorted(set(_GLUE_WORDS))) + r")\b)")
+
+
+def normalize_text(text: str) -> str:
+    """Lowercase ``text`` and turn separators into spaces, keeping its length so offsets stay valid."""
+    if "&" in text and ";" in text:
+        text = _ENTITY.sub(lambda m: " " * len(m.group()), text)
+    norm = _SEPARATORS.sub(" ", text)
+    low = norm.lower()
+    if len(low) != len(norm):  # a few characters ("İ") lowercase to two; keep one-to-one
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in norm)
+    return low
+
+
+def _key(spelling: str) -> str:
+    """The automaton key of a spelling: normalised, single-spaced and padded so it only matches whole words."""
+    return " " + " ".join(normalize_text(spelling).split()) + " "
+
+
+def spelling_variants(spelling: str) -> set[str]:
+    """Spellings that postings use interchangeably: hyphens/slashes/dots as spaces or dropped, plural phrases."""
+    base = spelling.strip().lower()
+    out = {base}
+    if any(ch in base for ch in "-/"):
+        out.add(re.sub(r"[-/]", "", base))
+    if "." in base.strip("."):
+        out.add(base.replace(".", " "))
+        out.add(base.replace(".", ""))
+    if " " in base and base[-1].isalpha() and not base.endswith("s"):
+        out.add(base + "s")
+    return {v for v in out if v.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMatch:
+    """One mention of a skill: canonical id and the span ``text[start:end]`` in the original text."""
+
+    skill: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """How an ambiguous spelling must look and what must surround it to count as the skill."""
+
+    skill: str
+    forms: frozenset[str]
+    case: str = "any"  # "any" | "title" (first letter upper) | "upper" (all upper) | "exact" (one of `cased`)
+    cased: frozenset[str] = frozenset()
+    reject_before: re.Pattern[str] | None = None
+    reject_after: re.Pattern[str] | None = None
+    reject_around: re.Pattern[str] | None = None
+    before_window: int = 40
+    needs_context: bool = False
+    categories: frozenset[str] = frozenset()
+    skills: frozenset[str] = frozenset()
+    near: int = 30
+    cues: re.Pattern[str] | None = None
+    window: int = 80
+
+    def applies_to(self, form: str) -> bool:
+        return not self.forms or form in self.forms
+
+
+def _compile(pattern: str | None, file: str, item: str, fld: str) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise KnowledgeBaseError(f"bad regular expression: {exc}", file=file, item=item, field=fld) from None
+
+
+def load_context_rules(path: Path = CONTEXT_FILE) -> tuple[dict[str, list[ContextRule]], dict[str, list[str]]]:
+    """Read the context rules and the implied skills ("pyspark" also names "spark") from the data file."""
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, {}
+    except tomllib.TOMLDecodeError as exc:
+        raise KnowledgeBaseError(f"TOML syntax error: {exc}", file=path.name) from None
+    defaults = data.get("defaults", {})
+    named_cues: dict[str, str] = data.get("cues", {})
+    rules: dict[str, list[ContextRule]] = {}
+    for i, raw in enumerate(data.get("rule", [])):
+        sid = raw.get("skill")
+        if not isinstance(sid, str):
+            raise KnowledgeBaseError("rule without a skill", file=path.name, item=f"#{i + 1}", field="skill")
+        cue_src = raw.get("cues")
+        if isinstance(cue_src, str) and cue_src in named_cues:
+            cue_src = named_cues[cue_src]
+        rule = ContextRule(
+            skill=sid,
+            forms=frozenset(f.lower() for f in raw.get("forms", [])),
+            case=raw.get("case", "any"),
+            cased=frozenset(raw.get("cased", [])),
+            reject_before=_compile(raw.get("reject_before"), path.name, sid, "reject_before"),
+            reject_after=_compile(raw.get("reject_after"), path.name, sid, "reject_after"),
+            reject_around=_compile(raw.get("reject_around"), path.name, sid, "reject_around"),
+            before_window=int(raw.get("before_window", 40)),
+            needs_context=bool(raw.get("needs_context", False)),
+            categories=frozenset(raw.get("categories", defaults.get("categories", []))),
+            skills=frozenset(raw.get("skills", [])),
+            near=int(raw.get("near", defaults.get("near", 30))),
+            cues=_compile(cue_src, path.name, sid, "cues"),
+            window=int(raw.get("window", defaults.get("window", 80))),
+        )
+        rules.setdefault(sid, []).append(rule)
+    implies = {k: list(v) for k, v in data.get("implies", {}).items()}
+    return rules, implies
+
+
+@dataclass
+class _Candidate:
+    skill: str
+    start: int
+    end: int
+    form: str
+    accepted: bool = field(default=True)
+
+
+class SkillExtractor:
+    """Finds lexicon skills in free text; build once (``get_extractor()``) and reuse: the automaton is the cost."""
+
+    def __init__(
+        self,
+        skills: dict[str, Skill],
+        rules: dict[str, list[ContextRule]] | None = None,
+        implies: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.lexicon = skills
+        self.category = {sid: s.category for sid, s in skills.items()}
+        self.rules = rules or {}
+        self.implies = implies or {}
+        self._automaton = ahocorasick.Automaton()
+        owners: dict[str, str] = {}
+        for sid, skill in skills.items():
+            for spelling in [sid, *skill.aliases]:
+                for variant in spelling_variants(spelling):
+                    key = _key(variant)
+                    if len(key.strip()) == 0 or key in owners:
+                        continue  # the first owner wins: ids come before aliases of later skills
+                    owners[key] = sid
+                    form = key.strip()
+                    self._automaton.add_word(key, (len(key), sid, form))
+        self._automaton.make_automaton()
+
+    # -- matching ------------------------------------------------------------------------------------------
+
+    def _candidates(self, text: str) -> list[_Candidate]:
+        norm = normalize_text(text)
+        glue = [m.start() for m in _GLUE.finditer(text)]
+        inserted: list[int] = []  # positions of inserted spaces in the glued-apart text
+        if glue:
+            parts, prev = [], 0
+            for i, g in enumerate(glue):
+                parts.append(norm[prev:g])
+                inserted.append(g + i)
+                prev = g
+            parts.append(norm[prev:])
+            norm = " ".join(parts)
+        padded = " " + norm + " "
+        found: list[tuple[int, int, str, str]] = []
+        for end_idx, (klen, sid, form) in self._automaton.iter(padded):
+            # key spans padded[end_idx-klen+1 : end_idx+1]; its core skips the two padding spaces; -1 for the pad
+            start = end_idx - klen + 1
+            end = end_idx - 1
+            if inserted:
+                start -= bisect_left(inserted, start)
+                end -= bisect_left(inserted, end)
+            found.append((start, end, sid, form))
+        if not found:
+            return []
+        # leftmost-longest, non-overlapping: "sql server" wins over "sql", "t-sql" over "sql"
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        out: list[_Candidate] = []
+        last_end = -1
+        for start, end, sid, form in found:
+            if start < last_end:
+                continue
+            out.append(_Candidate(sid, start, end, form))
+            last_end = end
+        return out
+
+    def _case_ok(self, rule: ContextRule, surface: str) -> bool:
+        if rule.case == "title":
+            return surface[:1].isupper()
+        if rule.case == "upper":
+            return surface.isupper()
+        if rule.case == "exact":
+            return surface in rule.cased
+        return True
+
+    def _context_ok(self, rule: ContextRule, cand: _Candidate, text: str, sure: list[_Candidate]) -> bool:
+        for other in sure:
+            if other is cand or other.skill == cand.skill:
+                continue
+            gap = other.start - cand.end if other.start >= cand.end else cand.start - other.end
+            if gap <= rule.near and (
+                self.category.get(other.skill) in rule.categories or other.skill in rule.skills
+            ):
+                return True
+        if rule.cues is not None:
+            lo, hi = max(0, cand.start - rule.window), min(len(text), cand.end + rule.window)
+            if rule.cues.search(text, lo, hi):
+                return True
+        return False
+
+    def _eligible(self, rule: ContextRule, cand: _Candidate, text: str) -> bool:
+        """Letter case and rejected neighbours ("excel at", "go-to", "R&D") of an ambiguous mention."""
+        if not self._case_ok(rule, text[cand.start : cand.end]):
+            return False
+        lo = max(0, cand.start - rule.before_window)
+        if rule.reject_before is not None and rule.reject_before.search(text, lo, cand.start):
+            return False
+        if rule.reject_after is not None and rule.reject_after.match(text, cand.end, min(len(text), cand.end + 40)):
+            return False
+        return not (
+            rule.reject_around is not None
+            and rule.reject_around.search(text, max(0, cand.start - 6), min(len(text), cand.end + 6))
+        )
+
+    def _resolve(self, text: str, cands: list[_Candidate]) -> list[_Candidate]:
+        waiting: list[tuple[_Candidate, ContextRule]] = []
+        for cand in cands:
+            rule = next((r for r in self.rules.get(cand.skill, ()) if r.applies_to(cand.form)), None)
+            if rule is None:
+                continue
+            cand.accepted = False
+            if not self._eligible(rule, cand, text):
+                continue
+            if rule.needs_context:
+                waiting.append((cand, rule))
+            else:
+                cand.accepted = True
+        # plain matches and ambiguous ones already accepted support each other ("Python, R, Go")
+        while waiting:
+            sure = [c for c in cands if c.accepted]
+            still = [(c, r) for c, r in waiting if not self._context_ok(r, c, text, sure)]
+            if len(still) == len(waiting):
+                break
+            for c, _ in waiting:
+                c.accepted = True
+            for c, _ in still:
+                c.accepted = False
+            waiting = still
+        return [c for c in cands if c.accepted]
+
+    def extract(self, text: str | None) -> list[SkillMatch]:
+        """Every accepted mention, in text order, with spans in the original text (``text[m.start:m.end]``)."""
+        if not text:
+            return []
+        cands = self._resolve(text, self._candidates(text))
+        return [SkillMatch(c.skill, c.start, c.end, text[c.start : c.end]) for c in cands]
+
+    def skills_of(self, matches: Iterable[SkillMatch]) -> list[str]:
+        """Sorted unique canonical ids of ``matches``, with the skills they imply ("pyspark" → "spark")."""
+        ids: set[str] = set()
+        for m in matches:
+            ids.add(m.skill)
+            ids.update(self.implies.get(m.skill, ()))
+        return sorted(ids)
+
+    def skills(self, text: str | None) -> list[str]:
+        """Sorted unique canonical skill ids mentioned in ``text``."""
+        return self.skills_of(self.extract(text))
+
+
+@lru_cache(maxsize=1)
+def get_extractor() -> SkillExtractor:
+    """The extractor built from the bundled lexicon and context rules (built once per process)."""
+    rules, implies = load_context_rules()
+    return SkillExtractor(load_skills(), rules, implies)
+
+
+def extract_skills(text: str | None) -> list[str]:
+    """Sorted unique canonical skill ids in ``text`` (empty for empty or missing text)."""
+    return get_extractor().skills(text)
+
+
+def extract_many(texts: Iterable[str | None]) -> list[list[str]]:
+    """``extract_skills`` over many texts, building the extractor once."""
+    ex = get_extractor()
+    return [ex.skills(t) for t in texts]
