@@ -1,1 +1,146 @@
-"""careerlens.sources."""
+"""Source readers: one per known file schema, registered by name (`careerlens ingest --source NAME`).
+
+A reader loads a file into a DuckDB table of raw rows (all VARCHAR, plus a 1-based ``row_number``) and returns the
+SQL that maps those raw columns onto the *staging columns* of its dataset (``SALARY_FIELDS`` or ``POSTING_FIELDS``,
+all VARCHAR). Everything after that — validation, quarantine, titles, geography, pay, duplicates — is done once, in
+``careerlens.store.ingest``, so every source gets the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from careerlens.errors import InputError
+
+Dataset = Literal["salaries", "postings"]
+
+# Staging columns (all VARCHAR) each reader's SQL must produce, besides row_number.
+SALARY_FIELDS = (
+    "title", "work_year", "experience_level", "employment_type", "salary", "currency", "salary_usd", "rate",
+    "company_country", "residence_country", "remote_ratio", "company_size",
+)  # fmt: skip
+POSTING_FIELDS = (
+    "title", "search_category", "company", "location", "country", "posted_date", "year", "industry",
+    "salary_year", "salary_hour", "description", "skills",
+)  # fmt: skip
+
+
+def sql_str(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_ident(name: str) -> str:
+    """A quoted SQL identifier (source columns have spaces: 'Salary Estimate')."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Reader:
+    """Base reader: CSV/CSV.GZ/JSONL/Parquet through DuckDB, staged by ``column_map`` (our field → SQL expression)."""
+
+    name: str = "base"
+    dataset: Dataset = "salaries"
+    source_name: str = ""
+    column_map: dict[str, str] = field(
+        default_factory=dict
+    )  # staging field → SQL expression over raw columns
+    field_names: dict[str, str] = field(
+        default_factory=dict
+    )  # staging field → source column (for quarantine)
+    required_columns: tuple[str, ...] = ()
+    pair_ranges: bool = False  # ai-jobs: adjacent low/high rows of one job (docs/data-rules.md)
+    label_vocab: bool = False  # the skills column holds Luke Barousse skill labels
+
+    def load_raw(self, con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
+        """Create ``table`` (row_number, raw columns as VARCHAR) from the file; return the source column names."""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}__0 AS SELECT * FROM {read_expr(path)}")
+        cols = [r[0] for r in con.execute(f"DESCRIBE {table}__0").fetchall()]
+        missing = [c for c in self.required_columns if c not in cols]
+        if missing:
+            raise InputError(
+                f"missing column {missing[0]!r} (the file has: {', '.join(cols[:20])})",
+                file=str(path),
+                field=missing[0],
+                hint=f"is this a {self.name!r} file? pass --source generic --map mapping.toml for other layouts",
+            )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT (t.rowid + 1)::BIGINT AS row_number, t.* FROM {table}__0 t"
+        )
+        con.execute(f"DROP TABLE {table}__0")
+        return cols
+
+    def staged_sql(self, raw_table: str) -> str:
+        """SELECT row_number + the staging fields of this reader's dataset from the raw table."""
+        fields = SALARY_FIELDS if self.dataset == "salaries" else POSTING_FIELDS
+        exprs = [f"CAST(({self.column_map.get(f, 'NULL')}) AS VARCHAR) AS {f}" for f in fields]
+        return f"SELECT row_number, {', '.join(exprs)} FROM {raw_table}"
+
+    def field_of(self, staging_field: str) -> str:
+        """The source column name a staging field came from (quarantine rows name it)."""
+        return self.field_names.get(staging_field, staging_field)
+
+
+def read_expr(path: Path) -> str:
+    """DuckDB table function reading ``path`` with every column as VARCHAR."""
+    p = sql_str(str(path))
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return f"(SELECT * FROM read_parquet({p}))"
+    if name.endswith((".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")):
+        return f"read_json({p}, format='auto', records=true)"
+    return f"read_csv({p}, all_varchar=true, header=true, strict_mode=false)"
+
+
+_REGISTRY: dict[str, Callable[..., Reader]] = {}
+
+
+def register(name: str) -> Callable[[Callable[..., Reader]], Callable[..., Reader]]:
+    """Class decorator: make a reader available as ``--source name``."""
+
+    def deco(factory: Callable[..., Reader]) -> Callable[..., Reader]:
+        _REGISTRY[name] = factory
+        return factory
+
+    return deco
+
+
+def get_reader(name: str, **options: Any) -> Reader:
+    """A reader by its registered name (options such as ``mapping=`` go to its constructor)."""
+    _load_builtin()
+    try:
+        factory = _REGISTRY[name]
+    except KeyError:
+        raise InputError(
+            f"unknown source {name!r}", field="--source", hint="use one of: " + ", ".join(sorted(_REGISTRY))
+        ) from None
+    return factory(**options)
+
+
+def reader_names() -> list[str]:
+    """Names of the registered readers."""
+    _load_builtin()
+    return sorted(_REGISTRY)
+
+
+def _load_builtin() -> None:
+    from careerlens.sources import ai_jobs, generic, postings  # noqa: F401  (registration side effect)
+
+
+__all__ = [
+    "POSTING_FIELDS",
+    "SALARY_FIELDS",
+    "Dataset",
+    "Reader",
+    "get_reader",
+    "read_expr",
+    "reader_names",
+    "register",
+    "sql_ident",
+    "sql_str",
+]

@@ -1,0 +1,138 @@
+"""Opening the data: a user's DuckDB warehouse, or else the bundled read-only snapshot (Parquet as views)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import duckdb
+
+from careerlens.errors import StoreError
+from careerlens.settings import Settings
+
+SCHEMA_FILE = Path(__file__).parent / "schema.sql"
+TABLES = ("ingest_runs", "salaries", "duplicates", "quarantine", "postings", "posting_skills",
+          "agg_posting_counts", "agg_posting_skills")  # fmt: skip
+BUILD_HINT = (
+    "run `careerlens snapshot build --from ../shared/data` (or ingest a file with `careerlens ingest`)"
+)
+
+
+class Store:
+    """An open DuckDB connection with the careerlens tables; ``kind`` says whether it is a warehouse or the snapshot."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        kind: Literal["warehouse", "snapshot"],
+        source_label: str,
+        path: Path | None = None,
+        manifest: dict[str, Any] | None = None,
+    ) -> None:
+        self.con = con
+        self.kind = kind
+        self.source_label = source_label
+        self.path = path
+        self.manifest = manifest or {}
+
+    def tables(self) -> list[str]:
+        """Names of the tables and views visible in the store."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def describe(self) -> dict[str, Any]:
+        """Counts per table, ingest runs, quarantine counts by reason, and the snapshot's date and sources."""
+        counts = {
+            t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in self.tables()
+        }
+        runs = self.con.execute(
+            "SELECT run_id, dataset, source, source_name, file_path, file_sha256, CAST(started_at AS VARCHAR), "
+            "rows_read, loaded, quarantined, duplicates, status FROM ingest_runs ORDER BY started_at, file_path"
+        ).fetchall()
+        keys = ("run_id", "dataset", "source", "source_name", "file_path", "file_sha256", "started_at",
+                "rows_read", "loaded", "quarantined", "duplicates", "status")  # fmt: skip
+        reasons = self.con.execute(
+            "SELECT file_path, field, regexp_replace(reason, ':.*$', '') AS reason, count(*) AS n "
+            "FROM quarantine GROUP BY ALL ORDER BY n DESC, file_path, field, reason"
+        ).fetchall()
+        dups = self.con.execute("SELECT rule, count(*) FROM duplicates GROUP BY 1 ORDER BY 1").fetchall()
+        return {
+            "schema": "careerlens.store/v1",
+            "kind": self.kind,
+            "source_label": self.source_label,
+            "path": str(self.path) if self.path else None,
+            "tables": counts,
+            "runs": [dict(zip(keys, r, strict=True)) for r in runs],
+            "quarantine_by_reason": [
+                {"file_path": f, "field": fld, "reason": r, "n": n} for f, fld, r, n in reasons
+            ],
+            "duplicates_by_rule": {rule: n for rule, n in dups},
+            "snapshot_date": self.manifest.get("snapshot_date"),
+            "sources": self.manifest.get("sources", []),
+        }
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the contract tables (idempotent)."""
+    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def open_warehouse(path: str | Path) -> Store:
+    """Open (creating directories and schema) a DuckDB warehouse file for reading and ingesting."""
+    p = Path(path).expanduser()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(p))
+    except (OSError, duckdb.Error) as exc:
+        raise StoreError(
+            f"cannot open the warehouse {p}: {exc}",
+            hint="pass --db PATH to a writable file, or close other users",
+        ) from None
+    apply_schema(con)
+    return Store(con, "warehouse", f"warehouse {p.name}", path=p)
+
+
+def open_snapshot(snapshot_dir: str | Path) -> Store:
+    """The bundled snapshot: an in-memory DuckDB whose contract tables are views over ``snapshot_dir/*.parquet``.
+
+    Tables the snapshot does not ship (raw postings) exist empty, so every query of the contract still runs.
+    """
+    d = Path(snapshot_dir)
+    manifest_file = d / "manifest.json"
+    if not manifest_file.exists():
+        raise StoreError(f"no warehouse and no bundled snapshot in {d}", hint=BUILD_HINT)
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise StoreError(f"{manifest_file}: invalid JSON ({exc})", hint=BUILD_HINT) from None
+    con = duckdb.connect()
+    apply_schema(con)
+    for file in sorted(d.glob("*.parquet")):
+        name = file.stem
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        path = str(file).replace("'", "''")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+    label = f"bundled snapshot of {manifest.get('snapshot_date', '?')}"
+    return Store(con, "snapshot", label, path=d, manifest=manifest)
+
+
+def open_store(settings: Settings) -> Store:
+    """The user's warehouse if its file exists, else the bundled snapshot (read-only)."""
+    if settings.db_path.exists():
+        return open_warehouse(settings.db_path)
+    return open_snapshot(settings.snapshot_dir)
