@@ -1,0 +1,236 @@
+"""The market report: salary by role and level, demand, top skills, GenAI share and convergence, each figure
+with its n and source, and the data caveats. ``careerlens market report --out report.html|.md|.pdf``.
+
+A section whose data are missing says so instead of failing the whole report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from careerlens import __version__
+from careerlens.analytics.converge import Convergence, converge
+from careerlens.analytics.demand import Demand, demand
+from careerlens.analytics.salary import StoreLike
+from careerlens.analytics.skills import POSTINGS_CAVEATS, top_skills
+from careerlens.errors import CareerlensError
+from careerlens.report import charts
+from careerlens.report.render import Cell, Report, Section, Table
+from careerlens.report.render import write_report as _write
+from careerlens.settings import Settings, get_settings
+
+SALARY_ROLES = (
+    "machine_learning_engineer",
+    "ai_engineer",
+    "data_scientist",
+    "research_scientist",
+    "mlops_engineer",
+    "data_engineer",
+    "data_analyst",
+)
+POSTING_ROLES = (
+    "machine_learning_engineer",
+    "ai_engineer",
+    "data_scientist",
+    "data_engineer",
+    "data_analyst",
+)
+SKILL_ROLES = ("machine_learning_engineer", "data_scientist", "ai_engineer")
+PAIRS = (("machine_learning_engineer", "ai_engineer"), ("data_scientist", "machine_learning_engineer"))
+
+
+def _pct(x: float | None) -> str | None:
+    return None if x is None else f"{100 * x:.1f} %"
+
+
+def _role_names(kb: Any, ids: tuple[str, ...]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for r in ids:
+        try:
+            names[r] = kb.role(r).name
+        except CareerlensError:
+            names[r] = r
+    return names
+
+
+def _guard(heading: str, build: Callable[[Section], None]) -> Section:
+    """Build a section; a careerlens error (no data, missing table) becomes a paragraph saying so."""
+    section = Section(heading)
+    try:
+        build(section)
+    except CareerlensError as exc:
+        section.paragraphs.append(f"Not available: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+    return section
+
+
+def _salary(section: Section, store: StoreLike, kb: Any, settings: Settings, names: dict[str, str]) -> None:
+    from careerlens.analytics.salary import salary_by_level
+
+    section.paragraphs.append(
+        "Salary-survey pay (USD per year) by role and level. Median with its bootstrap 95 % interval; "
+        f"groups with fewer than {settings.min_n} jobs are withheld."
+    )
+    rows: list[tuple[str, Any]] = []
+    table = Table(
+        ["role", "level", "n", "median", "95 % CI", "p25", "p75"], [], caption="Salary by role and level"
+    )
+    source = ""
+    for role in SALARY_ROLES:
+        if role not in kb.roles:
+            continue
+        for st in salary_by_level(store, role, settings=settings, kb=kb):
+            level = st.filters.level or "all"
+            source = st.source
+            rows.append((f"{names.get(role, st.role_name)} · {level}", st))
+            ci = f"{st.median_ci.low:,.0f}–{st.median_ci.high:,.0f}" if st.median_ci else None
+            median = st.median if not st.withheld else "too few data"
+            table.rows.append([st.role_name, level, st.n, median, ci, st.p25, st.p75])
+    if not rows:
+        section.paragraphs.append("No salary data in this store.")
+        return
+    section.tables.append(table)
+    section.charts.append(charts.salary_range_chart(rows, source=source, title="Salary by role and level"))
+
+
+def _demand(section: Section, store: StoreLike, kb: Any, settings: Settings, names: dict[str, str]) -> Demand:
+    by_year = demand(store, by="year", settings=settings, kb=kb)
+    by_month = demand(store, by="month", settings=settings, kb=kb)
+    section.paragraphs.append(
+        "Each role's share of all postings in a period is the comparable figure: raw counts follow what was "
+        "scraped. 2023 postings are the salaried subset, 2024 covers only September–December."
+    )
+    table = Table(
+        ["role", "year", "postings", "share of the year's postings", "95 % CI"],
+        [],
+        caption="Postings by year",
+    )
+    for c in by_year.cells:
+        if c.role not in POSTING_ROLES:
+            continue
+        ci = f"{100 * c.share_ci.low:.1f}–{100 * c.share_ci.high:.1f} %" if c.share_ci else None
+        share = _pct(c.share_of_postings) if not c.withheld else "too few data"
+        table.rows.append([names.get(c.role, c.role), c.key, c.n_postings, share, ci])
+    section.tables.append(table)
+    section.charts.append(charts.demand_trend_chart(by_month, names=names, roles=POSTING_ROLES))
+    return by_year
+
+
+def _skills(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
+    section.paragraphs.append(
+        "Shares are of the role's postings with any skill information (n_with_skills), not of all postings; "
+        "95 % Wilson intervals in the charts."
+    )
+    for role in SKILL_ROLES:
+        if role not in kb.roles:
+            continue
+        t = top_skills(store, role, limit=15, settings=settings, kb=kb)
+        section.paragraphs.append(
+            f"{t.role_name}: {t.period}, n = {t.n_with_skills:,} postings with skills. {t.comparison_note}"
+        )
+        if t.withheld:
+            section.paragraphs.append(f"{t.role_name}: {t.note}")
+            continue
+        rows: list[list[Cell]] = []
+        for s in t.skills[:10]:
+            change = None if s.change_pp is None else f"{s.change_pp:+.1f} pp"
+            rows.append([s.skill, s.n, _pct(s.share), change])
+        section.tables.append(
+            Table(["skill", "n", "share", "change"], rows, caption=f"Top skills: {t.role_name}")
+        )
+        section.charts.append(charts.top_skills_chart(t))
+
+
+def _genai(section: Section, by_year: Demand, names: dict[str, str]) -> None:
+    section.paragraphs.append(by_year.genai_definition)
+    table = Table(
+        ["role", "year", "postings with skills", "GenAI", "share", "95 % CI"], [], caption="GenAI share"
+    )
+    for c in by_year.cells:
+        if c.role not in POSTING_ROLES:
+            continue
+        ci = f"{100 * c.genai_ci.low:.1f}–{100 * c.genai_ci.high:.1f} %" if c.genai_ci else None
+        share = _pct(c.genai_share) if not c.genai_withheld else "too few data"
+        table.rows.append([names.get(c.role, c.role), c.key, c.n_with_skills, c.n_genai, share, ci])
+    section.tables.append(table)
+    section.charts.append(charts.genai_share_chart(by_year, names=names, roles=POSTING_ROLES))
+
+
+def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
+    section.paragraphs.append(
+        "Cosine similarity of two roles' skill-share vectors per month and Jaccard overlap of their top-20 "
+        "skills; the trend is the within-year slope of the cosine (2023 and 2024 are different populations)."
+    )
+    results: list[Convergence] = []
+    for a, b in PAIRS:
+        if a not in kb.roles or b not in kb.roles:
+            continue
+        c = converge(store, a, b, by="month", settings=settings, kb=kb)
+        results.append(c)
+        section.paragraphs.append(f"{c.claim}: {c.verdict.replace('_', ' ')}. {c.explanation}")
+        rows = [
+            [p.period, p.n_a, p.n_b, p.cosine if not p.withheld else "too few data", p.jaccard_top_k]
+            for p in c.periods
+        ]
+        section.tables.append(
+            Table(
+                ["period", f"n {c.role_a_name}", f"n {c.role_b_name}", "cosine", "Jaccard top-20"],
+                rows,
+                caption=f"{c.role_a_name} vs {c.role_b_name}",
+            )
+        )
+    if results:
+        section.charts.append(charts.convergence_chart(results))
+
+
+def market_report(store: StoreLike, kb: Any, *, settings: Settings | None = None) -> Report:
+    """Build the market report from a store (warehouse or snapshot) and the knowledge base."""
+    settings = settings or get_settings()
+    names = _role_names(kb, tuple(dict.fromkeys(SALARY_ROLES + POSTING_ROLES)))
+    report = Report(
+        title="careerlens: the AI and data job market",
+        subtitle=(
+            f"Generated {datetime.now(UTC):%Y-%m-%d} by careerlens {__version__} from the "
+            f"{getattr(store, 'source_label', 'store')}. Figures below n = {settings.min_n} are withheld."
+        ),
+    )
+    report.sections.append(
+        _guard("Salary by role and level", lambda s: _salary(s, store, kb, settings, names))
+    )
+    holder: dict[str, Demand] = {}
+
+    def build_demand(s: Section) -> None:
+        holder["year"] = _demand(s, store, kb, settings, names)
+
+    report.sections.append(_guard("Demand", build_demand))
+    report.sections.append(_guard("Top skills", lambda s: _skills(s, store, kb, settings)))
+    if "year" in holder:
+        report.sections.append(_guard("GenAI share", lambda s: _genai(s, holder["year"], names)))
+    report.sections.append(_guard("Convergence", lambda s: _convergence(s, store, kb, settings)))
+    caveats = Section("Data caveats", bullets=list(POSTINGS_CAVEATS))
+    caveats.bullets += [
+        "Salary figures come from the aijobs.net salary index (CC0): mostly US, and 97 % of rows come "
+        "in pairs that look like the two ends of a posted range; a pair counts as one job at its midpoint.",
+        "Postings pay (skill premium) and survey pay are different populations; they are not compared.",
+        "Role and level come from a title classifier; misclassified titles add noise to every figure.",
+    ]
+    report.sections.append(caveats)
+    report.footer = "Every figure shows its n; 'too few data' marks a withheld figure. See data/SOURCES.md."
+    return report
+
+
+def write_report(report: Report, path: str | Path) -> list[Path]:
+    """Write the report as .md (+ PNG files), .html (self-contained) or .pdf, by the file extension."""
+    return _write(report, path)
+
+
+def build_market_report(out: str | Path, *, db: str | None = None) -> list[Path]:
+    """Library entry point: the same path as `careerlens market report --out FILE`."""
+    from careerlens.analytics.salary import open_default_store
+    from careerlens.kb.roles import load_kb
+
+    settings = get_settings(db=db)
+    store = open_default_store(settings=settings)
+    return write_report(market_report(store, load_kb(), settings=settings), out)
