@@ -188,8 +188,9 @@ def _evidence(p: Premium, name_a: str, name_b: str) -> str:
         return f"No estimate: {p.note}."
     strata = " × ".join(_STRATA_TEXT.get(c, c) for c in p.strata_by)
     return (
-        f"{name_b} earn {_pct(p.estimate_pct)} relative to {name_a} (95 % CI {_pct(p.ci_pct.low)} to "
-        f"{_pct(p.ci_pct.high)}), comparing like jobs within {p.n_strata} strata of equal {strata} "
+        f"{name_b} jobs pay {_pct(p.estimate_pct)} relative to {name_a} jobs "
+        f"(95 % CI {_pct(p.ci_pct.low)} to {_pct(p.ci_pct.high)}), "
+        f"comparing like jobs within {p.n_strata} strata of equal {strata} "
         f"(n = {p.n_b} {name_b} and {p.n_a} {name_a} jobs; {p.n_strata_skipped} strata skipped with "
         f"< {p.min_per_stratum} jobs of a role)."
     )
@@ -199,13 +200,13 @@ def verdict_more(
     p: Premium, name_a: str, name_b: str, *, slight_max: float | None = None, claim: str = ""
 ) -> Verdict:
     """Does B earn more than A? With ``slight_max``: 'slightly more', i.e. more but at most slight_max %."""
-    claim = claim or f"{name_b} earn more than {name_a}"
+    claim = claim or f"{name_b} jobs pay more than {name_a} jobs"
     ev = _evidence(p, name_a, name_b)
     if p.withheld or p.estimate_pct is None or p.ci_pct is None:
         return Verdict(claim=claim, verdict="untestable", explanation=ev, evidence=[p])
     lo, hi, est = p.ci_pct.low, p.ci_pct.high, p.estimate_pct
     if hi < 0:
-        v, why = "contradicted", f"{name_b} earn less, and the CI excludes 0."
+        v, why = "contradicted", f"{name_b} jobs pay less, and the CI excludes 0."
     elif lo <= 0:
         v, why = "inconclusive", "The CI includes 0: the data cannot tell whether there is any premium."
     elif slight_max is None:
@@ -217,7 +218,7 @@ def verdict_more(
             why += f" The upper end of the CI exceeds {slight_max:.0f} %, so it may be more than slight."
     else:
         v = "not_supported"
-        why = f"{name_b} earn more, but the premium exceeds {slight_max:.0f} %: more than 'slightly'."
+        why = f"{name_b} jobs pay more, but the premium exceeds {slight_max:.0f} %: more than 'slightly'."
     return Verdict(claim=claim, verdict=v, explanation=f"{ev} {why}", evidence=[p])  # type: ignore[arg-type]
 
 
@@ -258,7 +259,7 @@ def verdict_especially(
 
 def verdict_like(ps: Sequence[Premium], name_a: str, name_b: str, *, band: float = LIKE_PCT) -> Verdict:
     """Does B earn 'like' A: within ± band %, CI inside? Judged on the first premium; all are evidence."""
-    claim = f"{name_b} earn like {name_a}"
+    claim = f"{name_b} jobs pay like {name_a} jobs"
     p = ps[0]
     texts = " ".join(f"[{q.scope}] {_evidence(q, name_a, name_b)}" for q in ps)
     if p.withheld or p.estimate_pct is None or p.ci_pct is None:
@@ -268,7 +269,7 @@ def verdict_like(ps: Sequence[Premium], name_a: str, name_b: str, *, band: float
         v, why = "supported", f"The whole CI lies within ±{band:.0f} %: they earn alike."
     elif lo > band or hi < -band:
         side = "more" if lo > band else "less"
-        v, why = "not_supported", f"The whole CI lies beyond ±{band:.0f} %: {name_b} earn clearly {side}."
+        v, why = "not_supported", f"The whole CI lies beyond ±{band:.0f} %: {name_b} jobs pay clearly {side}."
     else:
         v, why = "inconclusive", f"The CI crosses the ±{band:.0f} % band: the data cannot tell."
     return Verdict(claim=claim, verdict=v, explanation=f"{texts} {why}", evidence=list(ps))  # type: ignore[arg-type]
@@ -477,7 +478,7 @@ def _verdicts(
         store, SWE, MLE, scope="senior MLE vs senior SWE", by=("region", "work_year"), where_a=senior,
         where_b=senior, settings=settings, source=source,
     )  # fmt: skip
-    v = verdict_like([all_levels, senior_mle], f"senior {swe.name}s", mle.name)
+    v = verdict_like([all_levels, senior_mle], f"senior {swe.name}", mle.name)
     out.append(v.model_copy(update={"claim": claim2}))
     return out
 
