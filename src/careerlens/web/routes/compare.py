@@ -1,0 +1,192 @@
+"""Compare two roles: skills, salary by level, matched premium, demand trend, convergence and verdicts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from careerlens.analytics.models import Comparison
+from careerlens.errors import CareerlensError
+from careerlens.web import charts
+from careerlens.web.api_models import ERROR_RESPONSES
+from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, feature
+from careerlens.web.render import SOFT_ERRORS, clean, page
+
+api = APIRouter(prefix="/api/v1", tags=["compare"], responses=ERROR_RESPONSES)
+pages = APIRouter(include_in_schema=False)
+
+RoleParam = Annotated[str, Query(min_length=1, max_length=80, description="role id, name or alias, e.g. mle")]
+DEFAULT_A, DEFAULT_B = "machine_learning_engineer", "ai_engineer"
+
+
+def cached_comparison(
+    handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any, a: str, b: str
+) -> Comparison:
+    """compare_roles through the app's LRU, keyed on the resolved role ids and the store's identity.
+
+    A comparison bootstraps matched premiums over thousands of jobs; the result only changes when the store
+    does, so repeated visits (and the load benchmark) are answered from memory.
+    """
+    ida, idb = kb.role(a).id, kb.role(b).id  # unknown roles fail here, before the store is opened
+    compare_roles = feature("role comparison", "careerlens.analytics.compare", "compare_roles")
+
+    def compute() -> Comparison:
+        with handle.use() as store:
+            result: Comparison = compare_roles(store, kb, ida, idb, settings=settings)
+        return result
+
+    result: Comparison = cache.get_or_compute(("compare", ida, idb, handle.identity), compute)
+    return result
+
+
+def _optional(label: str, fn: Any) -> tuple[Any, str | None]:
+    """Run one extra analysis of the page; missing module or postings data is a note, not an error."""
+    try:
+        return fn(), None
+    except CareerlensError as exc:
+        return None, f"{label}: {exc.message}"
+
+
+@api.get("/compare", response_model=Comparison)
+def compare_api(
+    store: StoreDep, cache: CacheDep, settings: SettingsDep, kb: KBDep, a: RoleParam, b: RoleParam
+) -> Comparison:
+    """Compare role B with role A: skills, salary by level, matched premium of B over A with CI, verdicts."""
+    return cached_comparison(store, cache, settings, kb, a, b)
+
+
+@pages.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    kb: KBDep,
+    a: Annotated[str | None, Query(max_length=80)] = None,
+    b: Annotated[str | None, Query(max_length=80)] = None,
+) -> HTMLResponse:
+    a, b = clean(a) or DEFAULT_A, clean(b) or DEFAULT_B
+    error: dict[str, Any] | None = None
+    comp: Comparison | None = None
+    notes: list[str] = []
+    figs: dict[str, Any] = {}
+    demand_rows: list[Any] = []
+    conv: Any = None
+    try:
+        comp = cached_comparison(store, cache, settings, kb, a, b)
+    except SOFT_ERRORS as exc:
+        error = exc.to_dict()
+    if comp is not None:
+        levels = [p.level for p in comp.salary_by_level]
+        figs["fig-compare-salary"] = charts.median_ci_bars(
+            levels,
+            [
+                (comp.a.name, [p.a for p in comp.salary_by_level]),
+                (comp.b.name, [p.b for p in comp.salary_by_level]),
+            ],
+            "Median salary by level (95% CI)",
+        )
+        prem = [
+            p for p in [comp.premium, *comp.premium_by_level] if not p.withheld and p.estimate_pct is not None
+        ]
+        if prem:
+            figs["fig-compare-premium"] = premium_chart(prem, comp.b.name, comp.a.name)
+        demand_fn = _demand_fn(store, cache, settings, kb, comp)
+        demand_rows, note = _optional("demand", demand_fn)
+        if note:
+            notes.append(note)
+        if demand_rows:
+            series = [
+                (name, [c.key for c in cells], [c.n_postings for c in cells]) for name, cells in demand_rows
+            ]
+            figs["fig-compare-demand"] = charts.lines(series, "Job postings per year")
+            gen = [
+                (name, [c.key for c in cells], [None if c.genai_withheld else c.genai_share for c in cells])
+                for name, cells in demand_rows
+            ]
+            figs["fig-compare-genai"] = charts.lines(
+                gen, "Share of postings asking for GenAI skills", yfmt=".0%"
+            )
+        conv, note = _optional("convergence", _converge_fn(store, cache, settings, kb, comp))
+        if note:
+            notes.append(note)
+        if conv is not None and conv.periods:
+            figs["fig-compare-converge"] = charts.lines(
+                [("cosine similarity", [p.period for p in conv.periods], [p.cosine for p in conv.periods])],
+                "Similarity of the two roles' skill demand",
+                yfmt=".2f",
+            )
+    return page(
+        request,
+        "compare.html",
+        active="compare",
+        comp=comp,
+        a=a,
+        b=b,
+        error=error,
+        notes=notes,
+        conv=conv,
+        charts=figs,
+        roles=list(kb.roles.values()),
+    )
+
+
+def premium_chart(prem: list[Any], name_b: str, name_a: str) -> dict[str, Any]:
+    """Matched premium of B over A overall and per level, with bootstrap CIs as error bars."""
+    fig = {
+        "data": [
+            {
+                "type": "bar",
+                "x": [p.scope for p in prem],
+                "y": [p.estimate_pct for p in prem],
+                "text": [f"n={p.n_a}+{p.n_b}" for p in prem],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "error_y": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [(p.ci_pct.high - p.estimate_pct) if p.ci_pct else 0 for p in prem],
+                    "arrayminus": [(p.estimate_pct - p.ci_pct.low) if p.ci_pct else 0 for p in prem],
+                },
+                "marker": {"color": charts.PALETTE[2]},
+            }
+        ],
+        "layout": charts.layout(
+            f"Matched pay premium of {name_b} over {name_a} (%)",
+            yaxis={"title": {"text": "premium %"}, "zeroline": True},
+        ),
+    }
+    return fig
+
+
+def _demand_fn(handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any, comp: Comparison) -> Any:
+    def run() -> list[tuple[str, list[Any]]]:
+        demand = feature("demand", "careerlens.analytics.demand", "demand")
+        out = []
+        for role in (comp.a, comp.b):
+
+            def compute(role_id: str = role.id) -> Any:
+                with handle.use() as store:
+                    return demand(store, role=role_id, by="year", settings=settings, kb=kb)
+
+            d = cache.get_or_compute(("demand", role.id, "year", handle.identity), compute)
+            if d.cells:
+                out.append((role.name, d.cells))
+        return out
+
+    return run
+
+
+def _converge_fn(handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any, comp: Comparison) -> Any:
+    def run() -> Any:
+        converge = feature("convergence", "careerlens.analytics.converge", "converge")
+
+        def compute() -> Any:
+            with handle.use() as store:
+                return converge(store, comp.a.id, comp.b.id, settings=settings, kb=kb)
+
+        return cache.get_or_compute(("converge", comp.a.id, comp.b.id, handle.identity), compute)
+
+    return run
