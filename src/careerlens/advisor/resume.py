@@ -568,7 +568,9 @@ def _classify_by_kb(title: str) -> tuple[str, str, float]:
 def _best_title(candidates: list[str]) -> tuple[str, str, str, float] | None:
     best: tuple[str, str, str, float] | None = None
     for cand in candidates:
-        cand = cand.strip(" .:-–—|()[]")
+        cand = cand.strip(" .:-–—|")
+        if cand.count("(") != cand.count(")"):
+            cand = cand.strip("()[] ")
         if len(cand) < 3 or len(cand) > 90 or not re.search(r"[A-Za-z]{2}", cand):
             continue
         role, level, conf = _classify(cand)
