@@ -1,0 +1,487 @@
+"""Job-title normaliser: a free-text title -> (role, level, specialisation, confidence).
+
+Why rules and not a model: the labels follow a short written guide (role ids and hard-case rules), the titles are
+short, and the same classifier must run on 250k-row columns in seconds with no download. The rules are data in
+``normalize/data/titles.toml``; this module reads a title as *modifiers HEAD [of complement]* segments:
+
+* the head noun decides ("Data Scientist, Machine Learning" -> data_scientist);
+* a generic head (Engineer, Software Engineer, Consultant) takes its function from a qualifier
+  ("Software Engineer, Machine Learning" -> machine_learning_engineer);
+* joined titles ("A / B") are decided by the first full role; a bare rank in front ("Senior Manager / ...") is skipped;
+* "X Manager", "Head of X", "Director, X" -> the leadership role of X's family; "Lead X" / "X Lead" -> the practitioner;
+* the level is the highest cue anywhere in the title.
+
+A title the rules cannot place gets role ``other`` with a low confidence rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from careerlens.errors import KnowledgeBaseError
+
+__all__ = ["LEVELS", "ROLES", "TitleClass", "classify_title", "classify_titles"]
+
+ROLES: tuple[str, ...] = (
+    "machine_learning_engineer",
+    "ai_engineer",
+    "mlops_engineer",
+    "data_scientist",
+    "research_scientist",
+    "data_engineer",
+    "data_analyst",
+    "business_analyst",
+    "software_engineer",
+    "cloud_engineer",
+    "ai_architect",
+    "ml_leadership",
+    "data_leadership",
+    "product_manager",
+    "other",
+)
+LEVELS: tuple[str, ...] = ("unspecified", "entry", "mid", "senior", "lead", "executive")
+_LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
+_NUMERAL_LEVEL = {
+    "i": "entry", "1": "entry", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
+    "iv": "lead", "4": "lead", "v": "lead", "5": "lead", "vi": "lead", "6": "lead",
+}  # fmt: skip
+_ROLE_FAMILY = {
+    "machine_learning_engineer": "ml",
+    "ai_engineer": "ml",
+    "mlops_engineer": "ml",
+    "data_scientist": "ml",
+    "research_scientist": "ml",
+    "ai_architect": "ml",
+    "ml_leadership": "ml",
+    "data_engineer": "data",
+    "data_analyst": "data",
+    "data_leadership": "data",
+    "business_analyst": "data",
+    "product_manager": "product",
+}
+_RULES_FILE = "normalize/data/titles.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class TitleClass:
+    """What a job title says: the role id and level id of labels/ROLES.md, an optional specialisation, and how sure."""
+
+    role: str
+    level: str
+    specialisation: str | None
+    confidence: float
+
+
+# ----------------------------------------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class _Function:
+    id: str
+    strong: bool
+    family: str
+    default: str
+    roles: dict[str, str]
+    spec: str | None
+    team_manager: bool
+    genai: bool
+
+
+@dataclass
+class _Entry:
+    """Everything a phrase means; one phrase can be a head, a function and a level cue at once."""
+
+    func: _Function | None = None
+    head: str | None = None  # kind of head noun
+    fixed: str | None = None  # a head with a fixed role
+    cue: str | None = None  # level
+    prep: bool = False
+
+
+@dataclass(frozen=True)
+class _Rules:
+    rewrite: re.Pattern[str]
+    rewrite_map: dict[str, str]
+    words: dict[str, tuple[str, ...]]
+    compound: tuple[tuple[str, tuple[str, ...]], ...]
+    drop: frozenset[str]
+    lexicon: dict[tuple[str, ...], _Entry]
+    max_len: int
+    head_defaults: dict[str, str]
+    families: dict[str, str]
+    practitioner: frozenset[str]
+    rank: frozenset[str]
+    leading: frozenset[str]
+    carrier: frozenset[str]
+    leadership_prefix: frozenset[str]
+    spec_order: tuple[str, ...]
+    spec_phrases: dict[tuple[str, ...], str]
+
+    def role_for(self, func: _Function | None, kind: str) -> str:
+        """The role of a head of this kind qualified by this function."""
+        if func is None:
+            return self.head_defaults.get(kind, "other")
+        if kind in func.roles:
+            return func.roles[kind]
+        if kind in self.leading:
+            return self.families.get(func.family, "other")
+        return func.default
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("ß", "ss").replace("ł", "l")
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """Load and index titles.toml once per process."""
+    path = resources.files("careerlens").joinpath(_RULES_FILE)
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise KnowledgeBaseError(str(exc), file=_RULES_FILE) from exc
+
+    lexicon: dict[tuple[str, ...], _Entry] = {}
+
+    def entry(phrase: str) -> _Entry:
+        key = tuple(_fold(phrase).split())
+        return lexicon.setdefault(key, _Entry())
+
+    for kind_phrase, kind in data["heads"].items():
+        entry(kind_phrase).head = kind
+    for phrase, role in data["fixed"].items():
+        if role not in ROLES:
+            raise KnowledgeBaseError(f"unknown role {role!r}", file=_RULES_FILE, item=phrase, field="fixed")
+        entry(phrase).fixed = role
+    for level, phrases in data["levels"].items():
+        if level not in _LEVEL_RANK:
+            raise KnowledgeBaseError(f"unknown level {level!r}", file=_RULES_FILE, item=level, field="levels")
+        for phrase in phrases:
+            entry(phrase).cue = level
+    for phrase in data["grammar"]["preps"]:
+        entry(phrase).prep = True
+    for raw in data["function"]:
+        roles = dict(raw.get("roles", {}))
+        for role in [raw["default"], *roles.values()]:
+            if role not in ROLES:
+                raise KnowledgeBaseError(f"unknown role {role!r}", file=_RULES_FILE, item=raw["id"], field="roles")
+        func = _Function(
+            id=raw["id"],
+            strong=raw.get("strength", "strong") == "strong",
+            family=raw.get("family", "other"),
+            default=raw["default"],
+            roles=roles,
+            spec=raw.get("spec"),
+            team_manager=raw.get("team_manager", True),
+            genai=raw.get("genai", False),
+        )
+        for phrase in raw["phrases"]:
+            e = entry(phrase)
+            if e.func is not None:
+                raise KnowledgeBaseError(f"phrase {phrase!r} in two functions", file=_RULES_FILE, item=raw["id"])
+            e.func = func
+
+    rewrite_map = {_fold(k): _fold(v) for k, v in data["rewrite"].items()}
+    alternatives = "|".join(re.escape(k) for k in sorted(rewrite_map, key=len, reverse=True))
+    spec_phrases = {tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])}
+    kinds = data["kinds"]
+    return _Rules(
+        rewrite=re.compile(rf"\b(?:{alternatives})\b"),
+        rewrite_map=rewrite_map,
+        words={_fold(k): tuple(_fold(v).split()) for k, v in data["words"].items()},
+        compound=tuple(
+            sorted(((k, tuple(v.split())) for k, v in data["compound"].items()), key=lambda kv: -len(kv[0]))
+        ),
+        drop=frozenset(data["grammar"]["drop"]),
+        lexicon=lexicon,
+        max_len=max(len(k) for k in lexicon),
+        head_defaults=dict(data["head_defaults"]),
+        families=dict(data["families"]),
+        practitioner=frozenset(kinds["practitioner"]),
+        rank=frozenset(kinds["rank"]),
+        leading=frozenset(kinds["leading"]),
+        carrier=frozenset(kinds["carrier"]),
+        leadership_prefix=frozenset(kinds["leadership_prefix"]),
+        spec_order=tuple(data["specialisation"]["order"]),
+        spec_phrases=spec_phrases,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------ tokenising
+_JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o"}
+_SPLIT_RE = re.compile(r"\s*(/|\\|\||\bor\b|\bou\b|\boder\b|[,;:()\[\]{}•·–—]|\s-+\s*|-+\s)\s*")
+_INNER_HYPHEN_RE = re.compile(r"(?<=\S)[-_](?=\S)")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
+    """Split a title into (separator before, English tokens) segments."""
+    s = _fold(title)
+    s = re.sub(r"\bc\+\+", " cpp ", s)
+    s = re.sub(r"\bc#", " csharp ", s)
+    s = re.sub(r"(?<![a-z0-9])\.net\b", " dotnet ", s)
+    s = s.replace(".", "").replace("'", " ").replace("’", " ").replace("&", " and ").replace("+", " and ")
+    s = _INNER_HYPHEN_RE.sub(" ", s)
+    parts = _SPLIT_RE.split(s)
+    out: list[tuple[str, list[str]]] = []
+    sep = ""
+    for i, part in enumerate(parts):
+        if i % 2 == 1:
+            sep = part.strip() or "-"
+            continue
+        text = " ".join(_TOKEN_RE.findall(part))
+        if not text:
+            continue
+        text = rules.rewrite.sub(lambda m: rules.rewrite_map[m.group(0)], text)
+        tokens: list[str] = []
+        for tok in text.split():
+            tokens.extend(_translate(tok, rules))
+        if tokens:
+            out.append((sep, tokens))
+    return out
+
+
+def _translate(tok: str, rules: _Rules) -> tuple[str, ...]:
+    if tok in rules.words:
+        return rules.words[tok]
+    if tok in rules.drop:
+        return ()
+    if len(tok) >= 8 and (tok,) not in rules.lexicon:
+        for suffix, english in rules.compound:
+            if tok.endswith(suffix) and len(tok) - len(suffix) >= 3:
+                front = tok[: -len(suffix)]
+                front_words = rules.words.get(front) or rules.words.get(front.rstrip("s")) or (front,)
+                return (*front_words, *english)
+    return (tok,)
+
+
+# --------------------------------------------------------------------------------------------------------- parsing
+@dataclass
+class _Item:
+    entry: _Entry
+    words: tuple[str, ...]
+
+
+@dataclass
+class _Seg:
+    sep: str
+    tokens: list[str]
+    items: list[_Item]
+    head: _Item | None = None
+    kind: str | None = None
+    role: str = "other"
+    strong: bool = False  # the role comes from a specific head or a strong function
+    has_func: bool = False
+    funcs: list[_Function] = field(default_factory=list)
+
+    @property
+    def bare_rank(self) -> bool:
+        return self.head is not None and not self.has_func and self.kind in _rules().rank
+
+
+def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
+    """Greedy longest match of lexicon phrases; unknown words become empty items (they still separate phrases)."""
+    items: list[_Item] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(rules.max_len, len(tokens) - i), 0, -1):
+            key = tuple(tokens[i : i + n])
+            e = rules.lexicon.get(key)
+            if e is not None:
+                items.append(_Item(e, key))
+                i += n
+                break
+        else:
+            items.append(_Item(_Entry(), (tokens[i],)))
+            i += 1
+    return items
+
+
+def _pick(funcs: list[_Function], nearest_last: bool) -> _Function | None:
+    """The deciding function: the strong one nearest the head, else the nearest weak one."""
+    ordered = list(reversed(funcs)) if nearest_last else funcs
+    for f in ordered:
+        if f.strong:
+            return f
+    return ordered[0] if ordered else None
+
+
+def _is_head(item: _Item) -> bool:
+    return item.entry.head is not None or item.entry.fixed is not None
+
+
+def _parse(sep: str, tokens: list[str], rules: _Rules) -> _Seg:
+    items = _match(tokens, rules)
+    seg = _Seg(sep, tokens, items)
+    seg.funcs = [it.entry.func for it in items if it.entry.func is not None]
+    heads = [i for i, it in enumerate(items) if _is_head(it)]
+    if not heads:
+        return seg
+    # "Head of Data", "Ingeniero de datos": a head followed by a preposition governs what follows it
+    h = next((i for i in heads if i + 1 < len(items) and items[i + 1].entry.prep), heads[-1])
+    head = items[h]
+    seg.head = head
+    pre, post = items[:h], items[h + 1 :]
+    e = head.entry
+    if e.fixed is not None:
+        seg.kind, seg.role, seg.strong, seg.has_func = "fixed", e.fixed, True, True
+        return seg
+    kind = e.head or "other"
+    seg.kind = kind
+
+    # a person noun in front of a carrier head: "Data Scientist Lead", "Data Analyst Intern", "Data Scientist Manager"
+    inner = [i for i, it in enumerate(pre) if _is_head(it) and (it.entry.fixed or it.entry.head not in rules.rank)]
+    if kind in rules.carrier and inner:
+        sub = _parse("", [w for it in pre[: inner[-1] + 1] for w in it.words], rules)
+        if sub.strong or sub.role != "other":
+            seg.has_func, seg.strong = True, sub.strong
+            seg.role = rules.families.get(_ROLE_FAMILY.get(sub.role, "other"), "other") if kind in rules.leading else sub.role
+            return seg
+
+    pre_funcs = [it.entry.func for it in pre if it.entry.func is not None]
+    post_items = post[1:] if post and post[0].entry.prep else post
+    post_heads = [i for i, it in enumerate(post_items) if _is_head(it)]
+    if kind in rules.leading and post_heads:  # "Head of Data Scientists"
+        sub = _parse("", [w for it in post_items for w in it.words], rules)
+        if sub.role != "other":
+            seg.has_func, seg.strong = True, sub.strong
+            seg.role = rules.families.get(_ROLE_FAMILY.get(sub.role, "other"), "other")
+            return seg
+    post_funcs = [it.entry.func for it in post_items if it.entry.func is not None]
+    func = _pick(pre_funcs, nearest_last=True)
+    if func is None or not func.strong:
+        after = _pick(post_funcs, nearest_last=False)
+        if after is not None and (after.strong or func is None):
+            func = after
+    seg.has_func = func is not None
+    seg.strong = func is not None and func.strong
+    seg.role = rules.role_for(func, kind)
+    # "Chief Data Scientist": a leadership prefix on a person noun
+    if kind not in rules.leading and any(w in rules.leadership_prefix for it in pre for w in it.words):
+        seg.role = rules.families.get(_ROLE_FAMILY.get(seg.role, "other"), "other")
+    return seg
+
+
+# --------------------------------------------------------------------------------------------------------- decide
+def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float]:
+    """Pick the role of the whole title from its parsed segments (see the module docstring)."""
+    for i, seg in enumerate(segs):
+        if seg.head is None:
+            continue
+        if seg.strong:
+            return seg.role, 0.95
+        return _qualify(segs, i, rules)
+    funcs = [f for s in segs for f in s.funcs]
+    func = _pick(funcs, nearest_last=False)
+    if func is not None and func.strong and func.default != "other":
+        return func.default, 0.5
+    return "other", 0.1 if func is None else 0.3
+
+
+def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float]:
+    """A generic head or a bare rank at segment i: take the role from what follows it."""
+    seg = segs[i]
+    kind = seg.kind or "other"
+    for later in segs[i + 1 :]:
+        if later.sep in _JOINERS and not seg.bare_rank and seg.role != "other":
+            break  # "Software Engineer / Data Engineer": the first full role decides
+        if later.head is not None:
+            if later.strong:
+                return later.role, 0.85
+            if seg.bare_rank:
+                return _qualify(segs, segs.index(later), rules)
+            continue
+        func = _pick(later.funcs, nearest_last=False)
+        if func is not None and func.strong:
+            role = rules.role_for(func, kind)
+            if role != "other" or seg.bare_rank or seg.role == "other":
+                return role, 0.85 if role != "other" else 0.5
+    if seg.role == "other":
+        return "other", 0.4 if seg.has_func else 0.3
+    return seg.role, 0.75
+
+
+def _level(segs: list[_Seg], rules: _Rules) -> str:
+    """The highest level cue in the title; numerals count only right after a head noun (or standing alone)."""
+    best = 0
+    for seg in segs:
+        items = seg.items
+        only_levels = all(it.entry.cue or it.words[0] in _NUMERAL_LEVEL or it.words[0] == "level" for it in items)
+        prev: _Item | None = None
+        for it in items:
+            level = it.entry.cue
+            if level == "lead" and it.words == ("manager",) and prev is not None and prev.entry.func is not None:
+                if not prev.entry.func.team_manager:
+                    level = None
+            word = it.words[0] if len(it.words) == 1 else ""
+            if level is None and word in _NUMERAL_LEVEL:
+                after_head = prev is not None and (
+                    _is_head(prev) or prev.words[0] in _NUMERAL_LEVEL or prev.words == ("level",)
+                )
+                if after_head or only_levels:
+                    level = _NUMERAL_LEVEL[word]
+            if level is not None:
+                best = max(best, _LEVEL_RANK[level])
+            prev = it
+    return LEVELS[best]
+
+
+def _specialisation(segs: list[_Seg], rules: _Rules) -> str | None:
+    found: set[str] = set()
+    for seg in segs:
+        for it in seg.items:
+            if it.entry.func is not None and it.entry.func.spec:
+                found.add(it.entry.func.spec)
+            if it.words in rules.spec_phrases:
+                found.add(rules.spec_phrases[it.words])
+    return next((s for s in rules.spec_order if s in found), None)
+
+
+def _merge_headless(raw: list[tuple[str, list[str]]], rules: _Rules) -> list[_Seg]:
+    """'AI/ML Engineer': a segment with no head noun before a '/' is a modifier of the next segment."""
+    segs: list[_Seg] = []
+    carry: list[str] = []
+    carry_sep = ""
+    for idx, (sep, tokens) in enumerate(raw):
+        seg = _parse(carry_sep if carry else sep, carry + tokens, rules)
+        nxt = raw[idx + 1][0] if idx + 1 < len(raw) else ""
+        if seg.head is None and nxt in _JOINERS and idx + 1 < len(raw):
+            if not carry:
+                carry_sep = sep
+            carry = carry + tokens
+            continue
+        carry = []
+        segs.append(seg)
+    return segs
+
+
+@lru_cache(maxsize=200_000)
+def classify_title(title: str) -> TitleClass:
+    """Classify one job title into the role and level ids of labels/ROLES.md."""
+    rules = _rules()
+    segs = _merge_headless(_segments(title or "", rules), rules)
+    if not segs:
+        return TitleClass("other", "unspecified", None, 0.0)
+    role, confidence = _resolve(segs, rules)
+    if role == "machine_learning_engineer" and any(f.genai for s in segs for f in s.funcs):
+        role = "ai_engineer"  # "Gen AI/ML Engineer": once GenAI, LLMs or agents are named
+    return TitleClass(role, _level(segs, rules), _specialisation(segs, rules), confidence)
+
+
+def classify_titles(titles: Iterable[str | None]) -> list[TitleClass]:
+    """Classify a whole column: each distinct title is classified once, results come back in input order."""
+    seen: dict[str | None, TitleClass] = {}
+    out: list[TitleClass] = []
+    for title in titles:
+        tc = seen.get(title)
+        if tc is None:
+            tc = classify_title(title if isinstance(title, str) else "")
+            seen[title] = tc
+        out.append(tc)
+    return out
