@@ -70,7 +70,9 @@ class Reader:
                 hint=f"is this a {self.name!r} file? pass --source generic --map mapping.toml for other layouts",
             )
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT (t.rowid + 1)::BIGINT AS row_number, t.* FROM {table}__0 t"
+            # rowids inside a transaction are not 0-based, so number the rows in rowid (= file) order
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT row_number() OVER (ORDER BY t.rowid) AS row_number, t.* FROM {table}__0 t ORDER BY t.rowid"
         )
         con.execute(f"DROP TABLE {table}__0")
         return cols
@@ -94,7 +96,7 @@ def read_expr(path: Path) -> str:
         return f"(SELECT * FROM read_parquet({p}))"
     if name.endswith((".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")):
         return f"read_json({p}, format='auto', records=true)"
-    return f"read_csv({p}, all_varchar=true, header=true, strict_mode=false)"
+    return f"read_csv({p}, all_varchar=true, header=true, delim=',', quote='\"', escape='\"', strict_mode=false)"
 
 
 _REGISTRY: dict[str, Callable[..., Reader]] = {}

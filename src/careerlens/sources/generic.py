@@ -145,8 +145,6 @@ def build_column_map(mapping: dict[str, Any]) -> tuple[dict[str, str], dict[str,
         exprs["posted_date"] = _relative_date(
             _col(columns["posted_date"], missing), str(defaults["scrape_date"])
         )
-    elif "posted_date" not in columns and "scrape_date" in defaults and "posted_date" in fields:
-        exprs["posted_date"] = sql_str(str(defaults["scrape_date"]))
     if parse.get("salary") == "glassdoor_range":
         src_field = "salary" if mapping["dataset"] == "salaries" else "salary_year"
         raw = _col(columns[src_field], missing) if src_field in columns else "NULL"

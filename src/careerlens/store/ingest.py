@@ -49,6 +49,7 @@ class IngestResult:
     duplicates_by_rule: dict[str, int] = field(default_factory=dict)
     first_quarantine: list[dict[str, Any]] = field(default_factory=list)
     skills_linked: int = 0
+    source_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": "careerlens.ingest/v1", **self.__dict__}
@@ -128,8 +129,8 @@ def ingest(
 
 def _result_of_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> IngestResult:
     row = con.execute(
-        "SELECT run_id, file_path, file_sha256, source, dataset, rows_read, loaded, quarantined, duplicates "
-        "FROM ingest_runs WHERE run_id = ?",
+        "SELECT run_id, file_path, file_sha256, source, dataset, rows_read, loaded, quarantined, duplicates, "
+        "source_name FROM ingest_runs WHERE run_id = ?",
         [run_id],
     ).fetchall()[0]
     reasons = con.execute(
@@ -158,6 +159,7 @@ def _result_of_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) 
         quarantine_by_reason={k: int(n) for k, n in reasons},
         duplicates_by_rule={k: int(n) for k, n in rules},
         first_quarantine=[{"row_number": r, "field": f, "reason": why} for r, f, why in first],
+        source_name=row[9],
     )
 
 

@@ -1,0 +1,152 @@
+"""Ingest: accounting, quarantine, duplicates, idempotency and atomicity, on real DuckDB files."""
+
+from pathlib import Path
+
+import pytest
+
+from careerlens.errors import InputError
+from careerlens.store.ingest import ingest
+from careerlens.store.warehouse import Store
+
+BAD_ROWS = (
+    "2024,SE,FT,Data Scientist,150000,USD,150000,US,0,US,M\r\n"  # ok → row 14
+    "abc,SE,FT,Data Scientist,150000,USD,150000,US,0,US,M\r\n"  # bad year → row 15
+    "2024,SE,FT,,150000,USD,150000,US,0,US,M\r\n"  # missing title → row 16
+    "2024,MI,FT,Data Analyst,lots,USD,,US,0,US,M\r\n"  # non-numeric salary → row 17
+    "2024,MI,FT,Data Analyst,90000,XYZ,,DE,0,DE,M\r\n"  # unknown currency → row 18
+    "2024,MI,FT,Data Analyst,50,USD,50,US,0,US,M\r\n"  # absurd salary → row 19
+)
+
+
+def counts(store: Store, table: str) -> int:
+    return int(store.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def test_ai_jobs_accounting_and_duplicate_rules(store: Store, ai_jobs_csv: Path) -> None:
+    r = ingest(ai_jobs_csv, "ai-jobs", store)
+    assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (13, 6, 0, 7)
+    assert r.rows_read == r.loaded + r.quarantined + r.duplicates
+    assert r.duplicates_by_rule == {"exact_duplicate": 3, "range_pair": 4}
+    dups = store.con.execute("SELECT row_number, kept_row_number, rule FROM duplicates ORDER BY 1").fetchall()
+    assert dups == [
+        (2, 1, "range_pair"), (4, 3, "range_pair"), (6, 5, "range_pair"), (8, 7, "range_pair"),
+        (9, 3, "exact_duplicate"), (10, 3, "exact_duplicate"), (12, 11, "exact_duplicate"),
+    ]  # fmt: skip
+    facts = store.con.execute(
+        "SELECT row_number, rows_collapsed, salary_usd, salary_usd_min, salary_usd_max, company_country, region "
+        "FROM salaries ORDER BY row_number"
+    ).fetchall()
+    assert facts[0] == (1, 2, (348516 + 232344) / 2, 232344, 348516, "US", "North America")
+    assert facts[-1][:5] == (13, 1, 74551, 74551, 74551)
+    assert facts[-1][5:] == ("FR", "Europe & Central Asia")
+
+
+def test_experience_level_refined_by_title(store: Store, ai_jobs_csv: Path) -> None:
+    ingest(ai_jobs_csv, "ai-jobs", store)
+    levels = dict(store.con.execute("SELECT title, level FROM salaries").fetchall())
+    assert levels["Data Scientist"] == "senior"  # SE
+    assert levels["DataOps Engineer"] == "entry"  # EN
+    assert levels["Head of Data"] == "executive"  # EX (title says executive too)
+    assert levels["AI Product Lead"] == "lead"  # SE refined: the title states lead
+
+
+def test_quarantine_rows_name_file_row_field_and_reason(store: Store, ai_jobs_csv: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "ai_jobs_bad.csv"
+    bad.write_bytes(ai_jobs_csv.read_bytes() + BAD_ROWS.encode())
+    r = ingest(bad, "ai-jobs", store)
+    assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (19, 7, 5, 7)
+    rows = store.con.execute("SELECT file_path, row_number, field, reason, raw FROM quarantine ORDER BY 2").fetchall()
+    assert [(rn, f) for _, rn, f, _, _ in rows] == [
+        (15, "work_year"), (16, "job_title"), (17, "salary"), (18, "salary_currency"), (19, "salary")
+    ]  # fmt: skip
+    assert all(fp == str(bad) for fp, *_ in rows)
+    reasons = {rn: why for _, rn, _, why, _ in rows}
+    assert reasons[15].startswith("missing or non-integer year: abc")
+    assert "unknown currency: XYZ" in reasons[18]
+    assert "absurd salary" in reasons[19]
+    assert '"work_year":"abc"' in rows[0][4]
+
+
+def test_reingest_same_file_is_skipped(store: Store, ai_jobs_csv: Path) -> None:
+    first = ingest(ai_jobs_csv, "ai-jobs", store)
+    before = {t: counts(store, t) for t in ("salaries", "duplicates", "quarantine", "ingest_runs")}
+    again = ingest(ai_jobs_csv, "ai-jobs", store)
+    assert again.status == "skipped"
+    assert (again.rows_read, again.loaded, again.quarantined, again.duplicates) == (
+        first.rows_read, first.loaded, first.quarantined, first.duplicates
+    )  # fmt: skip
+    assert {t: counts(store, t) for t in before} == before
+
+
+def test_provenance_of_run(store: Store, ai_jobs_csv: Path) -> None:
+    r = ingest(ai_jobs_csv, "ai-jobs", store)
+    run = store.con.execute(
+        "SELECT dataset, source, file_sha256, status, rows_read FROM ingest_runs WHERE run_id = ?", [r.run_id]
+    ).fetchall()[0]
+    assert run == ("salaries", "ai-jobs", r.file_sha256, "done", 13)
+    assert len(r.file_sha256) == 64
+    shas = store.con.execute("SELECT DISTINCT file_sha256, run_id FROM salaries").fetchall()
+    assert shas == [(r.file_sha256, r.run_id)]
+
+
+def test_crash_mid_ingest_leaves_store_unchanged(store: Store, ai_jobs_csv: Path, postings_csv: Path) -> None:
+    ingest(ai_jobs_csv, "ai-jobs", store)
+    tables = ("salaries", "duplicates", "quarantine", "ingest_runs", "postings", "posting_skills")
+    before = {t: counts(store, t) for t in tables}
+
+    def boom(stage: str) -> None:
+        if stage == "commit":  # every row of this run is written by now
+            assert counts(store, "postings") > 0
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest(postings_csv, "postings", store, on_stage=boom)
+    assert {t: counts(store, t) for t in tables} == before
+    r = ingest(postings_csv, "postings", store)  # and the same file can be ingested afterwards
+    assert r.status == "done"
+
+
+def test_postings_accounting_duplicates_and_quarantine(store: Store, postings_csv: Path) -> None:
+    r = ingest(postings_csv, "postings", store)
+    assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (10, 5, 3, 2)
+    assert r.duplicates_by_rule == {"exact_duplicate": 1, "repost": 1}
+    assert store.con.execute("SELECT row_number, kept_row_number, rule FROM duplicates ORDER BY 1").fetchall() == [
+        (2, 1, "exact_duplicate"), (3, 1, "repost")
+    ]  # fmt: skip
+    q = store.con.execute("SELECT row_number, field FROM quarantine ORDER BY 1").fetchall()
+    assert q == [(7, "job_title"), (8, "job_posted_date"), (9, "salary_year_avg")]
+    rows = {
+        rn: (country, region, usd, rate)
+        for rn, country, region, usd, rate in store.con.execute(
+            "SELECT row_number, country, region, salary_usd, salary_rate FROM postings"
+        ).fetchall()
+    }
+    assert rows[1] == ("US", "North America", 150000, "year")  # job_country 'Sudan' overridden by 'Austin, TX'
+    assert rows[5] == ("IN", "South Asia", 25 * 2080, "hour")
+    assert rows[6][0] == "GB"
+    assert rows[10][0] is None  # 'Anywhere' + 'Sudan': unknown
+
+
+def test_postings_source_labels_become_canonical_skills(store: Store, postings_csv: Path) -> None:
+    ingest(postings_csv, "postings", store)
+    skills = store.con.execute(
+        "SELECT p.row_number, list(s.skill ORDER BY s.skill) FROM posting_skills s "
+        "JOIN postings p USING (posting_id) WHERE s.method = 'source_label' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    got = dict(skills)
+    assert got[1] == ["python", "sql"]
+    assert "power bi" in " ".join(got[5]) or "power_bi" in " ".join(got[5])
+
+
+def test_wrong_reader_names_missing_column(store: Store, postings_csv: Path) -> None:
+    with pytest.raises(InputError, match="missing column 'work_year'") as err:
+        ingest(postings_csv, "ai-jobs", store)
+    assert err.value.file == str(postings_csv)
+    assert counts(store, "ingest_runs") == 0
+
+
+def test_missing_file_and_unknown_source(store: Store, tmp_path: Path, ai_jobs_csv: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        ingest(tmp_path / "nope.csv", "ai-jobs", store)
+    with pytest.raises(InputError, match="unknown source"):
+        ingest(ai_jobs_csv, "nope", store)
