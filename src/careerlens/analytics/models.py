@@ -68,14 +68,19 @@ class LevelSalary(SalaryCell):
     level: str
 
 
-class SalaryStats(SalaryCell):
-    """Salary figures for one role under filters; ``by_level`` breaks them down when asked for."""
+class _SalaryHead(ResultModel):
+    """The leading fields of a salary result (a separate base so they come first in the JSON)."""
 
     schema_: Literal["careerlens.salary/v1"] = Field(default="careerlens.salary/v1", alias="schema")
     role: str = Field(description="role id of the knowledge base")
     role_name: str
     filters: SalaryFilters
     min_n: int
+
+
+class SalaryStats(SalaryCell, _SalaryHead):
+    """Salary figures for one role under filters; ``by_level`` breaks them down when asked for."""
+
     currency: Literal["USD"] = "USD"
     period: Literal["year"] = "year"
     by_level: list[LevelSalary] | None = None

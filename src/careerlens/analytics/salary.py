@@ -134,7 +134,7 @@ def resolve_region(store: StoreLike, region: str | None) -> str | None:
 
 
 def source_label(store: StoreLike) -> str:
-    """Which salary data sets the store holds, e.g. 'aijobs.net salary index (CC0) [snapshot]'."""
+    """Which salary data sets the store holds: 'aijobs.net salary index (CC0) — bundled snapshot of …'."""
     names: list[str] = []
     try:
         rows = store.con.execute(
@@ -146,7 +146,9 @@ def source_label(store: StoreLike) -> str:
         names = []
     if not names:
         return str(getattr(store, "source_label", "") or "unknown source")
-    return "; ".join(names) + f" [{getattr(store, 'kind', 'store')}]"
+    return (
+        "; ".join(names) + " — " + str(getattr(store, "source_label", "") or getattr(store, "kind", "store"))
+    )
 
 
 def salary_cell(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -39,7 +40,7 @@ def premium_text(p: Premium) -> str:
 
 def _salary_row(table: Table, label: str, cell: SalaryCell) -> None:
     if cell.withheld:
-        table.add_row(label, str(cell.n), f"[dim]{cell.note}[/]", "", "", "", "", "")
+        table.add_row(label, str(cell.n), "—", "—", "—", "—", "—", f"[dim]{escape(cell.note or '')}[/]")
         return
     table.add_row(
         label,
@@ -75,7 +76,8 @@ def render_salary(result: SalaryStats) -> None:
         _salary_row(table, cell.level, cell)
     console.print(table)
     console.print(
-        f"[dim]source: {result.source}; figures with n < {result.min_n} are withheld[/]", highlight=False
+        f"[dim]source: {escape(result.source)}; figures with n < {result.min_n} are withheld[/]",
+        highlight=False,
     )
 
 
@@ -84,9 +86,10 @@ def render_comparison(c: Comparison) -> None:
     side = Table(show_header=True, expand=True)
     side.add_column(a.name, ratio=1)
     side.add_column(b.name, ratio=1)
-    side.add_row(a.summary, b.summary)
+    side.add_row(escape(a.summary), escape(b.summary))
     side.add_row(
-        "\n".join(f"• {r}" for r in a.responsibilities), "\n".join(f"• {r}" for r in b.responsibilities)
+        "\n".join(f"• {escape(r)}" for r in a.responsibilities),
+        "\n".join(f"• {escape(r)}" for r in b.responsibilities),
     )
     console.print(side)
 
@@ -114,7 +117,9 @@ def render_comparison(c: Comparison) -> None:
         for cell in (pair.a, pair.b):
             cells.append(str(cell.n))
             cells.append(
-                f"[dim]{cell.note}[/]" if cell.withheld else f"{money(cell.median)} ({ci_text(cell)})"
+                f"[dim]{escape(cell.note or '')}[/]"
+                if cell.withheld
+                else f"{money(cell.median)} ({ci_text(cell)})"
             )
         pay.add_row(*cells)
     console.print(pay)
@@ -123,7 +128,13 @@ def render_comparison(c: Comparison) -> None:
     for col in ("scope", "premium", "strata used / skipped", f"n {a.name}", f"n {b.name}"):
         prem.add_column(col, justify="left" if col in ("scope", "premium") else "right")
     for p in [c.premium, *c.premium_by_level, *([c.premium_genai] if c.premium_genai else [])]:
-        prem.add_row(p.scope, premium_text(p), f"{p.n_strata} / {p.n_strata_skipped}", str(p.n_a), str(p.n_b))
+        prem.add_row(
+            escape(p.scope),
+            escape(premium_text(p)),
+            f"{p.n_strata} / {p.n_strata_skipped}",
+            str(p.n_a),
+            str(p.n_b),
+        )
     console.print(prem)
     strata = " × ".join(c.premium.strata_by)
     console.print(
@@ -132,18 +143,20 @@ def render_comparison(c: Comparison) -> None:
         highlight=False,
     )
     if c.genai_note:
-        console.print(f"[dim]GenAI: {c.genai_note}[/]", highlight=False)
+        console.print(f"[dim]GenAI: {escape(c.genai_note)}[/]", highlight=False)
 
     for v in c.verdicts:
         style = _VERDICT_STYLE.get(v.verdict, "white")
         console.print(
             Panel(
                 v.explanation,
-                title=f"[{style}]{v.verdict.replace('_', ' ')}[/] — {v.claim}",
+                title=f"[{style}]{v.verdict.replace('_', ' ')}[/] — {escape(v.claim)}",
                 title_align="left",
             )
         )
-    console.print(f"[dim]source: {c.source}; figures with n < {c.min_n} are withheld[/]", highlight=False)
+    console.print(
+        f"[dim]source: {escape(c.source)}; figures with n < {c.min_n} are withheld[/]", highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:
