@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -336,7 +337,7 @@ def convergence(
     by: str = "year",
     top_k: int = 20,
     min_n: int | None = None,
-    db: str | None = None,
+    db: str | Path | None = None,
 ) -> Convergence:
     """Library entry point: the same path as `careerlens converge`."""
     settings = get_settings(db=db)

@@ -8,6 +8,7 @@ periods; raw counts are shown with it. Reads only ``agg_posting_counts``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -122,7 +123,7 @@ def demand(
 
 
 def demand_for(
-    role: str | None = None, *, by: str = "year", min_n: int | None = None, db: str | None = None
+    role: str | None = None, *, by: str = "year", min_n: int | None = None, db: str | Path | None = None
 ) -> Demand:
     """Library entry point: the same path as `careerlens demand`."""
     settings = get_settings(db=db)

@@ -7,6 +7,7 @@ not cause: postings asking for a skill may differ in seniority, company and city
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -128,7 +129,7 @@ def premium(
     country: str | None = None,
     skill: str | None = None,
     min_n: int | None = None,
-    db: str | None = None,
+    db: str | Path | None = None,
 ) -> SkillPremiumResult:
     """Library entry point: the same path as `careerlens premium`."""
     settings = get_settings(db=db)

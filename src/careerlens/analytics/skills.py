@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
@@ -303,7 +304,7 @@ def skills(
     country: str | None = None,
     limit: int = 20,
     min_n: int | None = None,
-    db: str | None = None,
+    db: str | Path | None = None,
 ) -> TopSkills:
     """Library entry point: the same path as `careerlens skills`."""
     settings = get_settings(db=db)

@@ -100,7 +100,8 @@ def demand_trend_chart(
     ax.set_xticks(range(len(keys)), keys, rotation=45 if len(keys) > 6 else 0, fontsize=8, ha="right")
     ax.set_ylabel("% of the period's postings")
     ax.set_title(f"Postings by role over {d.by}", fontsize=10)
-    ax.legend(fontsize=7, loc="best")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="best")
     caption = (
         f"Share of each {d.by}'s postings by role (95 % Wilson intervals); n = {n_total:,} postings of "
         f"the roles shown; cells with fewer than {d.min_n} postings are left out. Source: {d.source}."
@@ -177,7 +178,7 @@ def genai_share_chart(
     ax.set_xticks(range(len(shown)), [_name(names, r) for r in shown], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("% of postings with skills")
     ax.set_title(f"GenAI skills in postings, by role and {d.by}", fontsize=10)
-    if keys:
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, title=d.by, title_fontsize=7)
     caption = (
         f"Share of postings with skill information that mention any GenAI skill (95 % Wilson intervals); "
@@ -211,7 +212,7 @@ def convergence_chart(items: Sequence[Convergence]) -> Chart:
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("cosine similarity of skill shares")
     ax.set_title("Do the roles ask for the same skills?", fontsize=10)
-    if any(not p.withheld for c in items for p in c.periods):
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="lower right")
     source = items[0].source if items else "job postings"
     caption = (

@@ -226,11 +226,13 @@ def write_report(report: Report, path: str | Path) -> list[Path]:
     return _write(report, path)
 
 
-def build_market_report(out: str | Path, *, db: str | None = None) -> list[Path]:
+def build_market_report(
+    out: str | Path, *, db: str | Path | None = None, min_n: int | None = None
+) -> list[Path]:
     """Library entry point: the same path as `careerlens market report --out FILE`."""
     from careerlens.analytics.salary import open_default_store
     from careerlens.kb.roles import load_kb
 
-    settings = get_settings(db=db)
+    settings = get_settings(db=db) if min_n is None else get_settings(db=db, min_n=min_n)
     store = open_default_store(settings=settings)
     return write_report(market_report(store, load_kb(), settings=settings), out)
