@@ -100,20 +100,38 @@ def build_path(
     else:
         start_level = entry_level(kb.roles[start_role], user.level)
         ladder = kb.shortest_path(start_role, start_level, target) if start_role != target else []
+        stepped_down = False
+        if start_role != target and not ladder:
+            # moves between roles are often made one level lower: try the lower levels of the current role
+            lower = [
+                lv
+                for lv in kb.roles[start_role].level_ids()
+                if LEVEL_ORDER.index(lv) < LEVEL_ORDER.index(start_level)
+            ]
+            for lv in reversed(lower):
+                ladder = kb.shortest_path(start_role, lv, target)
+                if ladder:
+                    stepped_down = True
+                    break
         steps.append(
             _step(kb, start_role, start_level, "start", "where you are now", skills, store, region, settings)
         )
         if start_role != target:
             if ladder:
-                for node in ladder[1:]:
+                for k, node in enumerate(ladder[1:]):
                     edge = node.edge
+                    note = edge.note if edge else ""
+                    if stepped_down and k == 0:
+                        note += (
+                            f" (this move is usual from {ladder[0].level} level: expect to re-enter lower)"
+                        )
                     steps.append(
                         _step(
                             kb,
                             node.role,
                             node.level,
                             edge.kind if edge else "lateral",
-                            edge.note if edge else "",
+                            note,
                             skills,
                             store,
                             region,

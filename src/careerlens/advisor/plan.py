@@ -5,6 +5,32 @@ from __future__ import annotations
 
 from careerlens.advisor.models import Gap, PlanItem, PlanStage
 from careerlens.kb.questions import STAGES, SkillPrereqs
+from careerlens.kb.skills import load_skills
+
+# stage of a skill the prerequisite graph does not mention, by its lexicon category
+FOUNDATION_CATEGORIES = {"math_statistics", "programming", "os", "collaboration", "analytics_bi"}
+
+
+def stage_of(skill: str, prereqs: SkillPrereqs) -> str:
+    """The plan stage: from the prerequisite graph when it knows the skill, else from the skill's category."""
+    if skill in prereqs.requires or skill in prereqs.stage:
+        return prereqs.stage_of(skill)
+    lexicon = load_skills()
+    category = lexicon[skill].category if skill in lexicon else "other"
+    return "foundations" if category in FOUNDATION_CATEGORIES else "core"
+
+
+def missing_prerequisites(skill: str, prereqs: SkillPrereqs, known: set[str]) -> set[str]:
+    """The skill and its transitive prerequisites the user lacks (a known skill's prerequisites are assumed)."""
+    out: set[str] = set()
+    stack = [skill]
+    while stack:
+        s = stack.pop()
+        if s in out or s in known:
+            continue
+        out.add(s)
+        stack.extend(prereqs.prerequisites(s))
+    return out
 
 
 def plan_order(skills: list[str], prereqs: SkillPrereqs, priority: dict[str, float]) -> list[str]:
@@ -16,7 +42,7 @@ def plan_order(skills: list[str], prereqs: SkillPrereqs, priority: dict[str, flo
         ready = [s for s in todo if all(p in done or p not in todo for p in prereqs.prerequisites(s))]
         if not ready:  # cannot happen for a validated (acyclic) graph; keep going rather than loop
             ready = list(todo)
-        ready.sort(key=lambda s: (STAGES.index(prereqs.stage_of(s)), -priority.get(s, 0.0), s))
+        ready.sort(key=lambda s: (STAGES.index(stage_of(s, prereqs)), -priority.get(s, 0.0), s))
         nxt = ready[0]
         order.append(nxt)
         done.add(nxt)
@@ -29,12 +55,12 @@ def build_plan(
 ) -> list[PlanStage]:
     """Stages of learning items for the top gaps, each item saying why it is in the plan."""
     top = gaps[:max_gaps]
-    wanted = {g.skill for g in top}
-    needed = {s for s in prereqs.closure(wanted) if s not in user_skills}
+    needed: set[str] = set()
     needed_by: dict[str, list[str]] = {}
     for g in top:
-        for s in prereqs.closure([g.skill]) - {g.skill}:
-            if s in needed:
+        for s in missing_prerequisites(g.skill, prereqs, user_skills):
+            needed.add(s)
+            if s != g.skill:
                 needed_by.setdefault(s, []).append(g.skill)
     priority = {g.skill: g.priority for g in top}
     for s, parents in needed_by.items():
@@ -44,7 +70,7 @@ def build_plan(
     # a skill is never placed in an earlier stage than one of its prerequisites
     stage_idx: dict[str, int] = {}
     for s in order:
-        idx = STAGES.index(prereqs.stage_of(s))
+        idx = STAGES.index(stage_of(s, prereqs))
         for p in prereqs.prerequisites(s):
             if p in stage_idx:
                 idx = max(idx, stage_idx[p])

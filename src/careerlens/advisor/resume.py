@@ -356,10 +356,11 @@ def check_language(text: str, name: str = "resume") -> None:
     if len(words) < 25:
         return
     en = sum(1 for w in words if w in _EN_STOP)
-    if en / len(words) >= 0.03:
-        return
     scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _OTHER_STOP.items()}
     lang, hits = max(scores.items(), key=lambda kv: kv[1])
+    # English words are few, or another language's function words clearly outnumber them
+    if en / len(words) >= 0.03 and not (hits / len(words) >= 0.08 and hits > 2 * en):
+        return
     found = f"it looks like {lang}" if hits > en and hits / len(words) >= 0.03 else "no English was found"
     raise ResumeError(
         f"careerlens reads English resumes only, and {found}",
@@ -516,7 +517,7 @@ _NON_WORK = (
 _DEGREES = (
     ("phd", re.compile(r"\b(?:ph\.?\s?d|doctor(?:ate)? of|d\.?phil)\b", re.I)),
     ("master", re.compile(r"\b(?:m\.?sc|m\.?s\.|master(?:'s)?|mba|m\.?eng)\b", re.I)),
-    ("bachelor", re.compile(r"\b(?:b\.?sc|b\.?s\.|b\.?a\.|bachelor(?:'s)?|b\.?eng|b\.?tech)\b", re.I)),
+    ("bachelor", re.compile(r"\b(?:B\.?Sc|B\.?S\.|B\.?A\b\.?|(?i:bachelor)(?:'s)?|B\.?Eng|B\.?Tech)\b")),
 )
 _SPLIT_RE = re.compile(r"\s*(?:\||•|·|,|;|\s@\s|\sat\s|\s[-–—]\s|\t)\s*")
 LEVEL_ORDER = ("entry", "mid", "senior", "lead", "executive")
@@ -598,14 +599,22 @@ def _positions(lines: list[str], today: dt.date) -> list[Position]:
         rest = re.sub(r"\(\s*\|\s*\)", " ", rest)
         candidates = [c for c in _SPLIT_RE.split(rest) if c.strip()]
         found = _best_title(candidates)
-        # the title is often on the line above the dates ("Acme Corp, Jan 2020 – Present" under the title)
-        for back in (1, 2):
-            if (found is None or found[1] == "other") and i - back >= 0 and lines[i - back].strip():
-                prev = lines[i - back]
-                if _SECTION_RE.match(prev.strip()) or parse_date_range(prev, today=today):
+        # the title is often on a line above the dates (title / company / dates stacked in templates)
+        if found is None or found[1] == "other" or found[3] < 0.75:
+            for back in (1, 2):
+                if i - back < 0:
                     break
+                prev = lines[i - back].strip()
+                if not prev or _SECTION_RE.match(prev) or parse_date_range(prev, today=today):
+                    break
+                if prev.startswith(("-", "•", "*", "·")):
+                    continue
                 alt = _best_title([c for c in _SPLIT_RE.split(prev) if c.strip()] + [prev])
-                if alt is not None and (found is None or alt[1] != "other"):
+                if (
+                    alt is not None
+                    and alt[1] != "other"
+                    and (found is None or found[1] == "other" or alt[3] > found[3])
+                ):
                     found = alt
         if found is None:
             continue

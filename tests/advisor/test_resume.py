@@ -1,0 +1,193 @@
+"""Reading resumes: real PDF (one and two columns), DOCX (with tables), TXT and Markdown; type by content; every
+bad input is a ResumeError with a clear message; date ranges, years of experience and the level estimate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from careerlens.advisor.resume import (
+    level_from_years,
+    parse_date_range,
+    parse_resume,
+    read_resume,
+    years_of_experience,
+)
+from careerlens.errors import ResumeError
+
+TODAY = dt.date(2026, 11, 15)
+
+
+def test_pdf_two_columns_are_read_column_by_column(tmp_path: Path, rb: ModuleType) -> None:
+    pdf = rb.make_pdf(tmp_path / "cv.pdf", rb.RESEARCHER_LEFT, rb.RESEARCHER_RIGHT)
+    text = read_resume(pdf)
+    assert text.kind == "pdf" and text.columns_detected
+    lines = text.text.splitlines()
+    # the left column is read top to bottom before the right one: no line mixes both columns
+    assert "Postdoctoral Researcher (ML)" in lines
+    assert lines.index("Postdoctoral Researcher (ML)") < lines.index("Tech University, 2018 - 2022")
+    assert lines.index("Tech University, 2018 - 2022") < lines.index("SKILLS")
+    assert not any("EXPERIENCE" in ln and "SKILLS" in ln for ln in lines)
+
+
+def test_pdf_one_column(tmp_path: Path, rb: ModuleType) -> None:
+    text = read_resume(rb.make_pdf(tmp_path / "cv.pdf", rb.ANALYST))
+    assert not text.columns_detected
+    assert "Senior Data Analyst, RetailCo | Jun 2021 - Present" in text.text
+
+
+def test_docx_paragraphs_and_tables(tmp_path: Path, rb: ModuleType) -> None:
+    text = read_resume(rb.make_docx(tmp_path / "cv.docx", rb.BACKEND, rb.BACKEND_TABLE))
+    assert text.kind == "docx"
+    assert "Senior Backend Engineer | PayCorp | March 2019 - Present" in text.text
+    assert "Infrastructure | Docker, Kubernetes, AWS, Linux" in text.text
+
+
+def test_markdown_and_text(tmp_path: Path, rb: ModuleType) -> None:
+    md = tmp_path / "cv.md"
+    md.write_text("\n".join(rb.JUNIOR_AI), encoding="utf-8")
+    text = read_resume(md)
+    assert text.kind == "md" and "# " not in text.text and "Junior AI Engineer" in text.text
+    txt = tmp_path / "cv.txt"
+    txt.write_text("\n".join(rb.SENIOR_MLE), encoding="utf-8")
+    assert read_resume(txt).kind == "txt"
+
+
+@pytest.mark.parametrize("name", ["resume.txt", "resume", "resume.docx"])
+def test_type_is_sniffed_from_content_not_extension(tmp_path: Path, rb: ModuleType, name: str) -> None:
+    pdf = rb.make_pdf(tmp_path / "real.pdf", rb.ANALYST)
+    renamed = tmp_path / name
+    renamed.write_bytes(pdf.read_bytes())
+    assert read_resume(renamed).kind == "pdf"
+
+
+def _encrypted_pdf(tmp_path: Path, rb: ModuleType) -> Path:
+    src = rb.make_pdf(tmp_path / "plain.pdf", rb.ANALYST)
+    writer = PdfWriter()
+    for page in PdfReader(src).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = tmp_path / "locked.pdf"
+    with out.open("wb") as fh:
+        writer.write(fh)
+    return out
+
+
+def _bad_inputs(tmp_path: Path, rb: ModuleType) -> dict[str, tuple[Path, str]]:
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage" + bytes(range(256)) * 4)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.txt"
+    blank.write_text("   \n\n  \n", encoding="utf-8")
+    unknown = tmp_path / "resume.pdf"
+    unknown.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    big = tmp_path / "big.pdf"
+    with big.open("wb") as fh:
+        fh.write(b"%PDF-1.7\n")
+        fh.truncate(11 * 1024 * 1024)
+    german = tmp_path / "lebenslauf.txt"
+    german.write_text(rb.GERMAN, encoding="utf-8")
+    chinese = rb.make_docx(tmp_path / "jianli.docx", rb.CHINESE.splitlines())
+    not_word = tmp_path / "archive.docx"
+    import zipfile
+
+    with zipfile.ZipFile(not_word, "w") as zf:
+        zf.writestr("notes.txt", "hello")
+    scanned = tmp_path / "scan.pdf"
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 100, 100, style="F")
+    pdf.output(str(scanned))
+    return {
+        "corrupt": (corrupt, "corrupt"),
+        "encrypted": (_encrypted_pdf(tmp_path, rb), "encrypted"),
+        "empty": (empty, "empty"),
+        "blank": (blank, "empty"),
+        "unknown type": (unknown, "not a PDF, DOCX or text file"),
+        "too big": (big, "too large"),
+        "zip bomb": (rb.make_zip_bomb(tmp_path / "bomb.docx"), "zip bomb"),
+        "zip not word": (not_word, "not a Word document"),
+        "german": (german, "English"),
+        "chinese": (chinese, "non-Latin script"),
+        "scanned": (scanned, "no text"),
+    }
+
+
+BAD = ["corrupt", "encrypted", "empty", "blank", "unknown type", "too big", "zip bomb", "zip not word", "german",
+       "chinese", "scanned"]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_is_a_clear_resume_error(tmp_path: Path, rb: ModuleType, case: str) -> None:
+    path, expected = _bad_inputs(tmp_path, rb)[case]
+    with pytest.raises(ResumeError) as err:
+        read_resume(path)
+    assert expected.lower() in err.value.message.lower()
+    assert path.name in err.value.message
+
+
+def test_size_is_checked_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # sparse: reading it would take 50 MB of memory
+    with pytest.raises(ResumeError, match="too large"):
+        read_resume(big)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Jan 2020 – Present", dt.date(2020, 1, 1), None),
+        ("Data Scientist, Acme | 2019-2021", dt.date(2019, 1, 1), dt.date(2021, 12, 1)),
+        ("03/2018 to 06/2020", dt.date(2018, 3, 1), dt.date(2020, 6, 1)),
+        ("March 2017 - Dec 2019", dt.date(2017, 3, 1), dt.date(2019, 12, 1)),
+        ("2021 – now", dt.date(2021, 1, 1), None),
+        ("Sept. 2019 — current", dt.date(2019, 9, 1), None),
+        ("2018-03 – 2020-11", dt.date(2018, 3, 1), dt.date(2020, 11, 1)),
+        ("since 2022", dt.date(2022, 1, 1), None),
+    ],
+)
+def test_date_ranges(text: str, start: dt.date, end: dt.date | None) -> None:
+    assert parse_date_range(text, today=TODAY) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["Python, SQL, 2 years", "Dec 2019 - Jan 2018", "Phone 2019 555"])
+def test_no_date_range(text: str) -> None:
+    assert parse_date_range(text, today=TODAY) is None
+
+
+def test_years_merge_overlapping_ranges() -> None:
+    ranges = [
+        (dt.date(2018, 1, 1), dt.date(2020, 12, 1)),  # 3 years
+        (dt.date(2020, 1, 1), dt.date(2021, 12, 1)),  # overlaps one year: adds 1
+        (dt.date(2024, 11, 1), None),  # open: Nov 2024 .. Nov 2026 = 25 months
+    ]
+    assert years_of_experience(ranges, today=TODAY) == pytest.approx(4 + 25 / 12, abs=0.05)
+
+
+@pytest.mark.parametrize(("years", "level"), [(0.5, "entry"), (1.9, "entry"), (2, "mid"), (5, "senior"), (9, "lead")])
+def test_level_from_years(years: float, level: str) -> None:
+    assert level_from_years(years) == level
+
+
+def test_parse_resume_positions_skip_education(rb: ModuleType) -> None:
+    profile = parse_resume("\n".join(rb.ANALYST), today=TODAY)
+    assert [p.start.year for p in profile.positions] == [2021, 2019]  # the BA 2015–2019 is education
+    assert profile.current_role == "data_analyst"
+    assert profile.years_experience == pytest.approx(7.9, abs=0.1)
+    assert {"sql", "excel", "tableau", "power bi"} <= set(profile.skills)
+    assert "bachelor" in profile.degrees
+
+
+def test_title_level_wins_over_years(rb: ModuleType) -> None:
+    profile = parse_resume("\n".join(rb.JUNIOR_AI), today=TODAY)
+    assert profile.current_role == "ai_engineer"
+    assert profile.level == "entry"
+    assert profile.years_experience == pytest.approx(2.5, abs=0.05)  # Jun 2024 .. Nov 2026, 30 months
