@@ -90,6 +90,7 @@ class _Function:
     spec: str | None
     team_manager: bool
     genai: bool
+    qualifier: bool  # may qualify a generic head from a later segment ("Software Engineer, ML Platform")
 
 
 @dataclass
@@ -119,6 +120,7 @@ class _Rules:
     leading: frozenset[str]
     carrier: frozenset[str]
     leadership_prefix: frozenset[str]
+    absorb_cloud: dict[str, _Function]
     spec_order: tuple[str, ...]
     spec_phrases: dict[tuple[str, ...], str]
 
@@ -180,6 +182,7 @@ def _rules() -> _Rules:
             spec=raw.get("spec"),
             team_manager=raw.get("team_manager", True),
             genai=raw.get("genai", False),
+            qualifier=raw.get("qualifier", True),
         )
         for phrase in raw["phrases"]:
             e = entry(phrase)
@@ -191,6 +194,8 @@ def _rules() -> _Rules:
     alternatives = "|".join(re.escape(k) for k in sorted(rewrite_map, key=len, reverse=True))
     spec_phrases = {tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])}
     kinds = data["kinds"]
+    by_id = {e.func.id: e.func for e in lexicon.values() if e.func is not None}
+    absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
     return _Rules(
         rewrite=re.compile(rf"\b(?:{alternatives})\b"),
         rewrite_map=rewrite_map,
@@ -208,14 +213,17 @@ def _rules() -> _Rules:
         leading=frozenset(kinds["leading"]),
         carrier=frozenset(kinds["carrier"]),
         leadership_prefix=frozenset(kinds["leadership_prefix"]),
+        absorb_cloud=absorb,
         spec_order=tuple(data["specialisation"]["order"]),
         spec_phrases=spec_phrases,
     )
 
 
 # ------------------------------------------------------------------------------------------------------ tokenising
-_JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o"}
-_SPLIT_RE = re.compile(r"\s*(/|\\|\||\bor\b|\bou\b|\boder\b|[,;:()\[\]{}•·–—]|\s-+\s*|-+\s)\s*")
+_JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
+_SPLIT_RE = re.compile(
+    r"\s*(/|\\|\||\bor\b|\bou\b|\boder\b|\bwith\b|\bcon\b|\bmit\b|\bavec\b|[,;:()\[\]{}•·–—]|\s-+\s*|-+\s)\s*"
+)
 _INNER_HYPHEN_RE = re.compile(r"(?<=\S)[-_](?=\S)")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 
@@ -266,6 +274,7 @@ def _translate(tok: str, rules: _Rules) -> tuple[str, ...]:
 class _Item:
     entry: _Entry
     words: tuple[str, ...]
+    start: int = 0  # token offset in its segment
 
 
 @dataclass
@@ -279,10 +288,11 @@ class _Seg:
     strong: bool = False  # the role comes from a specific head or a strong function
     has_func: bool = False
     funcs: list[_Function] = field(default_factory=list)
+    rank_kinds: frozenset[str] = frozenset()
 
     @property
     def bare_rank(self) -> bool:
-        return self.head is not None and not self.has_func and self.kind in _rules().rank
+        return self.head is not None and not self.has_func and self.kind in self.rank_kinds
 
 
 def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
@@ -294,11 +304,11 @@ def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
             key = tuple(tokens[i : i + n])
             e = rules.lexicon.get(key)
             if e is not None:
-                items.append(_Item(e, key))
+                items.append(_Item(e, key, i))
                 i += n
                 break
         else:
-            items.append(_Item(_Entry(), (tokens[i],)))
+            items.append(_Item(_Entry(), (tokens[i],), i))
             i += 1
     return items
 
@@ -312,13 +322,32 @@ def _pick(funcs: list[_Function], nearest_last: bool) -> _Function | None:
     return ordered[0] if ordered else None
 
 
+def _absorb(func: _Function | None, funcs: list[_Function], rules: _Rules) -> _Function | None:
+    """'ML DevOps Engineer' -> mlops, 'Data/Cloud Engineer' -> data engineering: the domain swallows a cloud word."""
+    if func is None or func.id != "cloud":
+        return func
+    for f in reversed(funcs):
+        if f.id in rules.absorb_cloud:
+            return rules.absorb_cloud[f.id]
+    return func
+
+
 def _is_head(item: _Item) -> bool:
     return item.entry.head is not None or item.entry.fixed is not None
 
 
-def _parse(sep: str, tokens: list[str], rules: _Rules) -> _Seg:
+def _is_person(item: _Item, rules: _Rules) -> bool:
+    return item.entry.fixed is not None or (item.entry.head is not None and item.entry.head not in rules.rank)
+
+
+def _family_lead(role: str, rules: _Rules) -> str:
+    return rules.families.get(_ROLE_FAMILY.get(role, "other"), "other")
+
+
+def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
+    """Read one segment as modifiers HEAD [prep complement]; ``carry`` tokens in front came from 'X /' ."""
     items = _match(tokens, rules)
-    seg = _Seg(sep, tokens, items)
+    seg = _Seg(sep, tokens, items, rank_kinds=rules.rank)
     seg.funcs = [it.entry.func for it in items if it.entry.func is not None]
     heads = [i for i, it in enumerate(items) if _is_head(it)]
     if not heads:
@@ -335,86 +364,112 @@ def _parse(sep: str, tokens: list[str], rules: _Rules) -> _Seg:
     kind = e.head or "other"
     seg.kind = kind
 
-    # a person noun in front of a carrier head: "Data Scientist Lead", "Data Analyst Intern", "Data Scientist Manager"
-    inner = [i for i, it in enumerate(pre) if _is_head(it) and (it.entry.fixed or it.entry.head not in rules.rank)]
-    if kind in rules.carrier and inner:
+    # a person noun in front: "Data Scientist Lead", "Data Analyst Intern" -> that person; "Product Owner Data
+    # Engineer" -> the first full role decides
+    inner = [i for i, it in enumerate(pre) if _is_person(it, rules)]
+    if inner:
         sub = _parse("", [w for it in pre[: inner[-1] + 1] for w in it.words], rules)
-        if sub.strong or sub.role != "other":
-            seg.has_func, seg.strong = True, sub.strong
-            seg.role = rules.families.get(_ROLE_FAMILY.get(sub.role, "other"), "other") if kind in rules.leading else sub.role
+        if sub.role != "other" and (sub.strong or kind in rules.carrier):
+            seg.has_func, seg.strong, seg.role = True, sub.strong, sub.role
+            if kind in rules.leading and kind != "exec":  # "Data Analyst Team Lead", "X Manager" -> leadership
+                seg.role = _family_lead(sub.role, rules)
             return seg
 
     pre_funcs = [it.entry.func for it in pre if it.entry.func is not None]
     post_items = post[1:] if post and post[0].entry.prep else post
-    post_heads = [i for i, it in enumerate(post_items) if _is_head(it)]
-    if kind in rules.leading and post_heads:  # "Head of Data Scientists"
+    if kind in rules.leading and any(_is_person(it, rules) for it in post_items):  # "Head of Data Scientists"
         sub = _parse("", [w for it in post_items for w in it.words], rules)
         if sub.role != "other":
-            seg.has_func, seg.strong = True, sub.strong
-            seg.role = rules.families.get(_ROLE_FAMILY.get(sub.role, "other"), "other")
+            seg.has_func, seg.strong, seg.role = True, sub.strong, _family_lead(sub.role, rules)
             return seg
     post_funcs = [it.entry.func for it in post_items if it.entry.func is not None]
-    func = _pick(pre_funcs, nearest_last=True)
+    func: _Function | None = None
+    if carry:  # "Business/Data Analyst": the first conjunct decides ("Business Analyst")
+        carried = [it.entry.func for it in pre if it.entry.func is not None and it.start + len(it.words) <= carry]
+        func = _pick(carried, nearest_last=True)
+        # only when one function stands between the slash and the head ("AI/LLM Data Engineer" is a data engineer);
+        # GenAI words are adjectives ("LLM/MLOps Engineer" is an MLOps engineer)
+        if func is None or func.genai or len(pre_funcs) - len(carried) != 1 or rules.role_for(func, kind) == "other":
+            func = None
+    if func is None:
+        func = _absorb(_pick(pre_funcs, nearest_last=True), pre_funcs, rules)
     if func is None or not func.strong:
-        after = _pick(post_funcs, nearest_last=False)
+        after = _absorb(_pick(post_funcs, nearest_last=False), post_funcs, rules)
         if after is not None and (after.strong or func is None):
             func = after
     seg.has_func = func is not None
     seg.strong = func is not None and func.strong
     seg.role = rules.role_for(func, kind)
     # "Chief Data Scientist": a leadership prefix on a person noun
-    if kind not in rules.leading and any(w in rules.leadership_prefix for it in pre for w in it.words):
-        seg.role = rules.families.get(_ROLE_FAMILY.get(seg.role, "other"), "other")
+    if kind not in rules.leading and kind != "architect":
+        if any(w in rules.leadership_prefix for it in pre for w in it.words):
+            seg.role = _family_lead(seg.role, rules)
     return seg
 
 
 # --------------------------------------------------------------------------------------------------------- decide
-def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float]:
-    """Pick the role of the whole title from its parsed segments (see the module docstring)."""
+def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float, int]:
+    """Pick the role of the whole title from its parsed segments; also return the deciding segment's index."""
     for i, seg in enumerate(segs):
         if seg.head is None:
             continue
         if seg.strong:
-            return seg.role, 0.95
-        return _qualify(segs, i, rules)
-    funcs = [f for s in segs for f in s.funcs]
-    func = _pick(funcs, nearest_last=False)
-    if func is not None and func.strong and func.default != "other":
-        return func.default, 0.5
-    return "other", 0.1 if func is None else 0.3
+            return seg.role, 0.95, i
+        role, conf, j = _qualify(segs, i, rules)
+        return role, conf, j
+    for s_i, seg in enumerate(segs):
+        for f in seg.funcs:
+            if f.strong and f.default != "other":
+                return f.default, 0.5, s_i
+    return "other", 0.1 if not any(s.funcs for s in segs) else 0.3, 0
 
 
-def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float]:
-    """A generic head or a bare rank at segment i: take the role from what follows it."""
+def _qualifier(seg: _Seg, rules: _Rules, any_func: bool = False) -> _Function | None:
+    """The first strong function of a qualifier segment ("Manager, Marketing Data Science" -> data science)."""
+    funcs = [f for f in seg.funcs if f.qualifier or any_func]
+    return _absorb(_pick(funcs, nearest_last=False), funcs, rules)
+
+
+def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
+    """A generic head or a bare rank at segment i: take the role from the qualifier that follows (or precedes) it."""
     seg = segs[i]
     kind = seg.kind or "other"
-    for later in segs[i + 1 :]:
-        if later.sep in _JOINERS and not seg.bare_rank and seg.role != "other":
+    open_role = seg.bare_rank or seg.role == "other"
+    any_func = seg.bare_rank or not seg.has_func  # a bare "Analyst" takes even a plain "Data" qualifier
+    for j in range(i + 1, len(segs)):
+        later = segs[j]
+        if later.sep in _JOINERS and not open_role:
             break  # "Software Engineer / Data Engineer": the first full role decides
-        if later.head is not None:
-            if later.strong:
-                return later.role, 0.85
+        if later.head is not None and (later.kind not in rules.rank or (seg.bare_rank and later.strong)):
+            if later.strong:  # "Systems Engineer III - Data Engineer", "Lead / Manager of Data Science"
+                return later.role, 0.85, j
             if seg.bare_rank:
-                return _qualify(segs, segs.index(later), rules)
+                return _qualify(segs, j, rules)
             continue
-        func = _pick(later.funcs, nearest_last=False)
+        func = _qualifier(later, rules, any_func)
         if func is not None and func.strong:
             role = rules.role_for(func, kind)
-            if role != "other" or seg.bare_rank or seg.role == "other":
-                return role, 0.85 if role != "other" else 0.5
+            if role != "other" or open_role:
+                return role, (0.85 if role != "other" else 0.5), i
+    for j in range(i - 1, -1, -1):  # "Machine Learning Operations (MLOps) Lead Engineer"
+        func = _qualifier(segs[j], rules, any_func)
+        if segs[j].head is None and func is not None and func.strong:
+            role = rules.role_for(func, kind)
+            if role != "other":
+                return role, 0.75, i
     if seg.role == "other":
-        return "other", 0.4 if seg.has_func else 0.3
-    return seg.role, 0.75
+        return "other", 0.4 if seg.has_func else 0.3, i
+    return seg.role, 0.75, i
 
 
 def _level(segs: list[_Seg], rules: _Rules) -> str:
-    """The highest level cue in the title; numerals count only right after a head noun (or standing alone)."""
+    """The highest level cue in the title; numerals count right after a head noun, alone, or (roman) at the end."""
     best = 0
     for seg in segs:
         items = seg.items
         only_levels = all(it.entry.cue or it.words[0] in _NUMERAL_LEVEL or it.words[0] == "level" for it in items)
         prev: _Item | None = None
-        for it in items:
+        for n, it in enumerate(items):
             level = it.entry.cue
             if level == "lead" and it.words == ("manager",) and prev is not None and prev.entry.func is not None:
                 if not prev.entry.func.team_manager:
@@ -424,7 +479,8 @@ def _level(segs: list[_Seg], rules: _Rules) -> str:
                 after_head = prev is not None and (
                     _is_head(prev) or prev.words[0] in _NUMERAL_LEVEL or prev.words == ("level",)
                 )
-                if after_head or only_levels:
+                at_end = not word.isdigit() and all(x.words[0] in _NUMERAL_LEVEL for x in items[n:])
+                if after_head or only_levels or (at_end and prev is not None):
                     level = _NUMERAL_LEVEL[word]
             if level is not None:
                 best = max(best, _LEVEL_RANK[level])
@@ -443,15 +499,31 @@ def _specialisation(segs: list[_Seg], rules: _Rules) -> str | None:
     return next((s for s in rules.spec_order if s in found), None)
 
 
+def _split_and(sep: str, tokens: list[str], rules: _Rules) -> list[tuple[str, list[str]]]:
+    """'Data Scientist & ML Engineer': 'and' between two person nouns joins two titles."""
+    if "and" not in tokens:
+        return [(sep, tokens)]
+    for k, tok in enumerate(tokens):
+        if tok != "and" or k == 0:
+            continue
+        left, right = tokens[:k], tokens[k + 1 :]
+        if any(_is_person(it, rules) for it in _match(left, rules)) and any(
+            _is_person(it, rules) for it in _match(right, rules)
+        ):
+            return [(sep, left), *_split_and("and", right, rules)]
+    return [(sep, tokens)]
+
+
 def _merge_headless(raw: list[tuple[str, list[str]]], rules: _Rules) -> list[_Seg]:
     """'AI/ML Engineer': a segment with no head noun before a '/' is a modifier of the next segment."""
+    pieces = [piece for sep, tokens in raw for piece in _split_and(sep, tokens, rules)]
     segs: list[_Seg] = []
     carry: list[str] = []
     carry_sep = ""
-    for idx, (sep, tokens) in enumerate(raw):
-        seg = _parse(carry_sep if carry else sep, carry + tokens, rules)
-        nxt = raw[idx + 1][0] if idx + 1 < len(raw) else ""
-        if seg.head is None and nxt in _JOINERS and idx + 1 < len(raw):
+    for idx, (sep, tokens) in enumerate(pieces):
+        seg = _parse(carry_sep if carry else sep, carry + tokens, rules, carry=len(carry))
+        nxt = pieces[idx + 1][0] if idx + 1 < len(pieces) else ""
+        if seg.head is None and nxt in _JOINERS and idx + 1 < len(pieces):
             if not carry:
                 carry_sep = sep
             carry = carry + tokens
@@ -468,9 +540,16 @@ def classify_title(title: str) -> TitleClass:
     segs = _merge_headless(_segments(title or "", rules), rules)
     if not segs:
         return TitleClass("other", "unspecified", None, 0.0)
-    role, confidence = _resolve(segs, rules)
-    if role == "machine_learning_engineer" and any(f.genai for s in segs for f in s.funcs):
-        role = "ai_engineer"  # "Gen AI/ML Engineer": once GenAI, LLMs or agents are named
+    role, confidence, i = _resolve(segs, rules)
+    if role == "machine_learning_engineer":
+        # "Gen AI/ML Engineer": once GenAI, LLMs or agents are named in this role or its qualifiers
+        scope = [segs[i]]
+        for later in segs[i + 1 :]:
+            if later.sep in _JOINERS:
+                break
+            scope.append(later)
+        if any(f.genai for s in scope for f in s.funcs):
+            role = "ai_engineer"
     return TitleClass(role, _level(segs, rules), _specialisation(segs, rules), confidence)
 
 
