@@ -91,6 +91,7 @@ class _Function:
     team_manager: bool
     genai: bool
     qualifier: bool  # may qualify a generic head from a later segment ("Software Engineer, ML Platform")
+    domain: bool  # a weak function that still names a field of its own ("Financial Analyst")
 
 
 @dataclass
@@ -183,6 +184,7 @@ def _rules() -> _Rules:
             team_manager=raw.get("team_manager", True),
             genai=raw.get("genai", False),
             qualifier=raw.get("qualifier", True),
+            domain=raw.get("strength") == "domain",
         )
         for phrase in raw["phrases"]:
             e = entry(phrase)
@@ -287,8 +289,10 @@ class _Seg:
     role: str = "other"
     strong: bool = False  # the role comes from a specific head or a strong function
     has_func: bool = False
+    domain: bool = False  # decided by a domain function: a full title even though its role is "other"
     funcs: list[_Function] = field(default_factory=list)
     rank_kinds: frozenset[str] = frozenset()
+    carry: int = 0
 
     @property
     def bare_rank(self) -> bool:
@@ -347,7 +351,7 @@ def _family_lead(role: str, rules: _Rules) -> str:
 def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
     """Read one segment as modifiers HEAD [prep complement]; ``carry`` tokens in front came from 'X /' ."""
     items = _match(tokens, rules)
-    seg = _Seg(sep, tokens, items, rank_kinds=rules.rank)
+    seg = _Seg(sep, tokens, items, rank_kinds=rules.rank, carry=carry)
     seg.funcs = [it.entry.func for it in items if it.entry.func is not None]
     heads = [i for i, it in enumerate(items) if _is_head(it)]
     if not heads:
@@ -382,7 +386,7 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
         if sub.role != "other":
             seg.has_func, seg.strong, seg.role = True, sub.strong, _family_lead(sub.role, rules)
             return seg
-    post_funcs = [it.entry.func for it in post_items if it.entry.func is not None]
+    post_funcs = _first_conjunct(post_items)
     func: _Function | None = None
     if carry:  # "Business/Data Analyst": the first conjunct decides ("Business Analyst")
         carried = [it.entry.func for it in pre if it.entry.func is not None and it.start + len(it.words) <= carry]
@@ -399,6 +403,7 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
             func = after
     seg.has_func = func is not None
     seg.strong = func is not None and func.strong
+    seg.domain = func is not None and func.domain
     seg.role = rules.role_for(func, kind)
     # "Chief Data Scientist": a leadership prefix on a person noun
     if kind not in rules.leading and kind != "architect":
@@ -424,33 +429,55 @@ def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float, int]:
     return "other", 0.1 if not any(s.funcs for s in segs) else 0.3, 0
 
 
+def _first_conjunct(items: list[_Item]) -> list[_Function]:
+    """Functions of the first of 'A and B' (a compound's head is its last word: 'Marketing Data Science')."""
+    out: list[_Function] = []
+    for it in items:
+        if it.words == ("and",) and out:
+            break
+        if it.entry.func is not None:
+            out.append(it.entry.func)
+    return out
+
+
 def _qualifier(seg: _Seg, rules: _Rules, any_func: bool = False) -> _Function | None:
-    """The first strong function of a qualifier segment ("Manager, Marketing Data Science" -> data science)."""
-    funcs = [f for f in seg.funcs if f.qualifier or any_func]
-    return _absorb(_pick(funcs, nearest_last=False), funcs, rules)
+    """The function a qualifier segment names ("Manager, Marketing Data Science" -> data science)."""
+    items = seg.items
+    if seg.carry:  # "Big Data / ML": the first conjunct
+        items = [it for it in items if it.start < seg.carry] or items
+    funcs = [f for f in _first_conjunct(items) if f.qualifier or any_func]
+    return _absorb(_pick(funcs, nearest_last=True), funcs, rules)
 
 
 def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
     """A generic head or a bare rank at segment i: take the role from the qualifier that follows (or precedes) it."""
     seg = segs[i]
     kind = seg.kind or "other"
-    open_role = seg.bare_rank or seg.role == "other"
+    open_role = seg.bare_rank or (seg.role == "other" and not seg.domain)
     any_func = seg.bare_rank or not seg.has_func  # a bare "Analyst" takes even a plain "Data" qualifier
     for j in range(i + 1, len(segs)):
         later = segs[j]
         if later.sep in _JOINERS and not open_role:
             break  # "Software Engineer / Data Engineer": the first full role decides
         if later.head is not None and (later.kind not in rules.rank or (seg.bare_rank and later.strong)):
-            if later.strong:  # "Systems Engineer III - Data Engineer", "Lead / Manager of Data Science"
+            # "Systems Engineer III - Data Engineer", "Lead / Manager of Data Science"; not an aside in brackets
+            if later.strong and (open_role or later.sep != "("):
                 return later.role, 0.85, j
             if seg.bare_rank:
                 return _qualify(segs, j, rules)
+            if not open_role:
+                break  # "Financial Analyst, Consultant - ...": another title follows
             continue
         func = _qualifier(later, rules, any_func)
-        if func is not None and func.strong:
-            role = rules.role_for(func, kind)
-            if role != "other" or open_role:
-                return role, (0.85 if role != "other" else 0.5), i
+        if func is None:
+            continue
+        role = rules.role_for(func, kind)
+        if func.strong and role != "other":
+            return role, 0.85, j
+        if func.strong or func.domain:  # the first qualifier that names a field decides
+            if open_role:
+                return role, 0.5, j
+            break
     for j in range(i - 1, -1, -1):  # "Machine Learning Operations (MLOps) Lead Engineer"
         func = _qualifier(segs[j], rules, any_func)
         if segs[j].head is None and func is not None and func.strong:
@@ -541,7 +568,7 @@ def classify_title(title: str) -> TitleClass:
     if not segs:
         return TitleClass("other", "unspecified", None, 0.0)
     role, confidence, i = _resolve(segs, rules)
-    if role == "machine_learning_engineer":
+    if role in ("machine_learning_engineer", "software_engineer"):
         # "Gen AI/ML Engineer": once GenAI, LLMs or agents are named in this role or its qualifiers
         scope = [segs[i]]
         for later in segs[i + 1 :]:
