@@ -79,3 +79,11 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError, match="file not found"):
         load_skills(tmp_path / "nope.toml")
+
+
+def test_public_api_of_the_kb_package() -> None:
+    import careerlens.kb as kb_pkg
+
+    for name in ("load_kb", "load_skills", "KnowledgeBase", "Role", "Skill"):
+        assert name in kb_pkg.__all__
+    assert all(hasattr(kb_pkg, name) for name in kb_pkg.__all__)
