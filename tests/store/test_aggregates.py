@@ -63,7 +63,9 @@ def test_genai_skills_come_from_the_kb_category() -> None:
         ("data_engineer", 2024, (25, 24, 0)),
     ],
 )
-def test_posting_counts_match_the_hand_counts(postings_store: Store, role: str, year: int, expected: tuple) -> None:
+def test_posting_counts_match_the_hand_counts(
+    postings_store: Store, role: str, year: int, expected: tuple
+) -> None:
     assert counts(postings_store, role, year) == expected
 
 
@@ -119,7 +121,12 @@ def test_skill_premium_rollups_and_withholding(postings_store: Store) -> None:
         "SELECT level, country, skill, n_with, n_without, premium_pct, withheld FROM agg_skill_premium "
         "WHERE role = 'data_engineer' ORDER BY ALL"
     ).fetchall()
-    assert {(lv, c) for lv, c, *_ in rows} == {("all", "all"), ("all", "US"), ("senior", "all"), ("senior", "US")}
+    assert {(lv, c) for lv, c, *_ in rows} == {
+        ("all", "all"),
+        ("all", "US"),
+        ("senior", "all"),
+        ("senior", "US"),
+    }
     by_skill = {(lv, c, s): (nw, nwo, p, w) for lv, c, s, nw, nwo, p, w in rows}
     assert by_skill[("all", "all", "aws")] == (3, 21, None, True)  # n_with below 10
     assert by_skill[("all", "all", "python")] == (24, 0, None, True)  # nobody without python
