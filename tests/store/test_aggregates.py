@@ -40,7 +40,8 @@ def counts(store: Store, role: str, year: int) -> tuple[int, int, int]:
 
 def skill_count(store: Store, role: str, year: int, skill: str) -> int:
     row = store.con.execute(
-        "SELECT coalesce(sum(n_postings), 0) FROM agg_posting_skills WHERE role = ? AND year = ? AND skill = ?",
+        "SELECT coalesce(sum(n_postings), 0) FROM agg_posting_skills "
+        "WHERE role = ? AND year = ? AND skill = ?",
         [role, year, skill],
     ).fetchone()
     assert row is not None
