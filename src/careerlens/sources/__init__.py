@@ -56,6 +56,12 @@ class Reader:
     required_columns: tuple[str, ...] = ()
     pair_ranges: bool = False  # ai-jobs: adjacent low/high rows of one job (docs/data-rules.md)
     label_vocab: bool = False  # the skills column holds Luke Barousse skill labels
+    fact_source: str = ""  # value of salaries.source / postings.source (default: the reader name)
+
+    @property
+    def label(self) -> str:
+        """What facts of this reader carry in their ``source`` column."""
+        return self.fact_source or self.name
 
     def load_raw(self, con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
         """Create ``table`` (row_number, raw columns as VARCHAR) from the file; return the source column names."""

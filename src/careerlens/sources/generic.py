@@ -177,6 +177,7 @@ def generic_reader(mapping: str | Path | None = None) -> Reader:
         column_map=column_map,
         field_names=field_names,
         mapping_path=str(mapping),
+        fact_source=Path(mapping).stem,
         mapping=spec,
     )
 

@@ -494,7 +494,7 @@ class _Job:
             FROM _in_jobs2 j JOIN _in_valid v ON v.row_number = j.kept_row
             WHERE j.k = 1 ORDER BY j.kept_row
             """,
-            [self.rid, self.sha, self.reader.name],
+            [self.rid, self.sha, self.reader.label],
         )
 
     # -- postings ---------------------------------------------------------------------------------------------
@@ -633,7 +633,7 @@ class _Job:
                    description IS NOT NULL
             FROM _in_facts ORDER BY posting_id
             """,
-            [self.rid, self.sha, self.reader.name],
+            [self.rid, self.sha, self.reader.label],
         )
         self.stage("extract skills")
         self.link_skills()

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS salaries (
     file_sha256     VARCHAR NOT NULL,
     row_number      BIGINT NOT NULL,        -- 1-based data row (header excluded) of the first source row of this job
     rows_collapsed  INTEGER NOT NULL,       -- source rows that make this job (2 for a low/high range pair)
-    source          VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,       -- reader name (ai-jobs), or the mapping file stem for --source generic
     work_year       INTEGER NOT NULL,
     title           VARCHAR NOT NULL,
     role            VARCHAR NOT NULL,
@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS postings (
     run_id          VARCHAR NOT NULL,
     file_sha256     VARCHAR NOT NULL,
     row_number      BIGINT NOT NULL,
-    source          VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,       -- 'postings', or the mapping stem (e.g. 'glassdoor_ds_jobs_2020')
     title           VARCHAR NOT NULL,
     role            VARCHAR NOT NULL,
     level           VARCHAR NOT NULL,
