@@ -137,7 +137,7 @@ def test_claim_two_against_senior_software_engineers(
     jobs.add(SWE, mle_all, level="senior")
     v2 = compare_roles(store, kb, MLE, AIE, settings=settings).verdicts[2]
     assert v2.verdict == "supported"
-    assert [p.scope for p in v2.evidence] == ["MLE all levels vs senior SWE", "senior MLE vs senior SWE"]
+    assert [p.scope for p in v2.evidence] == ["MLE (all levels) vs senior SWE", "senior MLE vs senior SWE"]
     assert v2.evidence[0].strata_by == ["region", "work_year"]
 
 

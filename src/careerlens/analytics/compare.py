@@ -226,14 +226,14 @@ def verdict_especially(
     overall: Premium, sub: Premium | None, why_none: str | None, name_a: str, name_b: str
 ) -> Verdict:
     """Is B's premium larger within GenAI jobs than overall?"""
-    claim = f"… especially in generative AI ({name_b} vs {name_a})"
+    claim = "… especially in generative AI"
     if sub is None or sub.withheld or sub.estimate_pct is None or sub.ci_pct is None:
         reason = why_none or (sub.note if sub is not None else "no GenAI data")
         ev = [sub] if sub is not None else []
         return Verdict(
             claim=claim, verdict="untestable", explanation=f"Cannot be tested: {reason}.", evidence=ev
         )
-    ev_text = _evidence(sub, name_a, name_b)
+    ev_text = f"{sub.scope}: {_evidence(sub, name_a, name_b)}"
     if overall.estimate_pct is None:
         return Verdict(
             claim=claim,
@@ -261,7 +261,8 @@ def verdict_like(ps: Sequence[Premium], name_a: str, name_b: str, *, band: float
     """Does B earn 'like' A: within ± band %, CI inside? Judged on the first premium; all are evidence."""
     claim = f"{name_b} jobs pay like {name_a} jobs"
     p = ps[0]
-    texts = " ".join(f"[{q.scope}] {_evidence(q, name_a, name_b)}" for q in ps)
+    texts = " ".join(f"{q.scope}: {_evidence(q, name_a, name_b)}" for q in ps)
+    others = " ".join(f"For {q.scope} {_band_text(q, band)}." for q in ps[1:])
     if p.withheld or p.estimate_pct is None or p.ci_pct is None:
         return Verdict(claim=claim, verdict="untestable", explanation=texts, evidence=list(ps))
     lo, hi = p.ci_pct.low, p.ci_pct.high
@@ -272,7 +273,19 @@ def verdict_like(ps: Sequence[Premium], name_a: str, name_b: str, *, band: float
         v, why = "not_supported", f"The whole CI lies beyond ±{band:.0f} %: {name_b} jobs pay clearly {side}."
     else:
         v, why = "inconclusive", f"The CI crosses the ±{band:.0f} % band: the data cannot tell."
-    return Verdict(claim=claim, verdict=v, explanation=f"{texts} {why}", evidence=list(ps))  # type: ignore[arg-type]
+    explanation = f"{texts} Judged on {p.scope}: {why}" + (f" {others}" if others else "")
+    return Verdict(claim=claim, verdict=v, explanation=explanation, evidence=list(ps))  # type: ignore[arg-type]
+
+
+def _band_text(p: Premium, band: float) -> str:
+    if p.ci_pct is None:
+        return "there is no estimate"
+    lo, hi = p.ci_pct.low, p.ci_pct.high
+    if -band <= lo and hi <= band:
+        return f"the CI lies within ±{band:.0f} %"
+    if lo > band or hi < -band:
+        return f"the CI lies beyond ±{band:.0f} %"
+    return f"the CI crosses ±{band:.0f} %"
 
 
 # --------------------------------------------------------------------------------------------------- compare
@@ -351,35 +364,31 @@ def _salary_by_level(store: StoreLike, a: str, b: str, *, source: str, settings:
 
 
 def _genai_premium(
-    store: StoreLike, a: str, b: str, *, source: str, settings: Settings
+    store: StoreLike, a: str, b: str, names: tuple[str, str], *, source: str, settings: Settings
 ) -> tuple[Premium | None, str | None]:
-    """Premium within GenAI-specialised jobs of both roles; if too few A jobs are GenAI, GenAI jobs of B vs
-    all of A. Returns (premium, note saying what was compared or why nothing could be)."""
+    """Premium within GenAI-specialised jobs of both roles. When one role has too few such jobs, the GenAI
+    jobs of the other are compared with all its jobs. Returns (premium, what was compared or why not)."""
     values = genai_specialisations(store, [a, b])
     if not values:
         return None, "the title classifier marked no job of either role with a GenAI/LLM specialisation"
     spec = {"specialisation": values}
-    both = matched_premium(
-        store,
-        a,
-        b,
-        scope="specialisation=genai",
-        where_a=spec,
-        where_b=spec,
-        settings=settings,
-        source=source,
-    )
+    kw: dict[str, Any] = dict(settings=settings, source=source)
+    both = matched_premium(store, a, b, scope="specialisation=genai", where_a=spec, where_b=spec, **kw)
     if not both.withheld:
-        return both, f"both roles restricted to specialisation {', '.join(values)}"
-    b_only = matched_premium(
-        store, a, b, scope="genai jobs of B vs all of A", where_b=spec, settings=settings, source=source
-    )
-    if not b_only.withheld:
-        return b_only, (
-            f"too few GenAI jobs of both roles to match ({both.note}); "
-            f"compared GenAI jobs of {b} with all jobs of {a}"
-        )
-    return both, f"too few GenAI-specialised jobs: {both.note}"
+        return both, f"both roles restricted to GenAI specialisation ({', '.join(values)})"
+    counts = {r: int(sum(v.size for v in _groups(store, r, ("level",), spec).values())) for r in (a, b)}
+    have = f"{counts[a]} {names[0]} and {counts[b]} {names[1]} jobs carry a GenAI specialisation"
+    for scope, where_a, where_b, who, other in (
+        ("GenAI B vs all A", None, spec, names[1], names[0]),
+        ("all B vs GenAI A", spec, None, names[0], names[1]),
+    ):
+        one_sided = matched_premium(store, a, b, scope=scope, where_a=where_a, where_b=where_b, **kw)
+        if not one_sided.withheld:
+            return (
+                one_sided,
+                f"{have}, too few to match both; compared GenAI {who} jobs with all {other} jobs",
+            )
+    return both, f"{have}: too few to compare"
 
 
 def compare_roles(
@@ -408,7 +417,9 @@ def compare_roles(
         for lv in LEVELS
     ]
     by_level = [p for p in by_level if p.n_strata + p.n_strata_skipped > 0]
-    genai, genai_note = _genai_premium(store, ida, idb, source=source, settings=settings)
+    genai, genai_note = _genai_premium(
+        store, ida, idb, (role_a.name, role_b.name), source=source, settings=settings
+    )
     verdicts = _verdicts(
         store, kb, role_a, role_b, premium, genai, genai_note, source=source, settings=settings
     )
@@ -471,7 +482,7 @@ def _verdicts(
         return out
     senior = {"level": "senior"}
     all_levels = matched_premium(
-        store, SWE, MLE, scope="MLE all levels vs senior SWE", by=("region", "work_year"), where_a=senior,
+        store, SWE, MLE, scope="MLE (all levels) vs senior SWE", by=("region", "work_year"), where_a=senior,
         settings=settings, source=source,
     )  # fmt: skip
     senior_mle = matched_premium(

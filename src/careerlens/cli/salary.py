@@ -12,6 +12,7 @@ from rich.table import Table
 from careerlens.analytics.models import Comparison, Premium, SalaryCell, SalaryStats
 from careerlens.cli.common import DbOption, JsonOption, console, emit_json, user_errors
 
+_WEIGHT_RANK = {"core": 3, "important": 2, "nice_to_have": 1}
 _VERDICT_STYLE = {
     "supported": "green",
     "not_supported": "red",
@@ -31,11 +32,24 @@ def ci_text(cell: SalaryCell) -> str:
     return f"{money(cell.median_ci.low)} – {money(cell.median_ci.high)}"
 
 
-def premium_text(p: Premium) -> str:
+def premium_text(p: Premium, *, short: bool = False) -> str:
     """'+8.3 % (95 % CI +2.1 % to +14.0 %)', or why it is withheld."""
     if p.withheld or p.estimate_pct is None or p.ci_pct is None:
-        return f"withheld: {p.note}"
+        note = p.note or ""
+        return "withheld: " + (note.split(" (")[0] if short else note)
+    if short:
+        return f"{p.estimate_pct:+.1f} % ({p.ci_pct.low:+.1f} to {p.ci_pct.high:+.1f})"
     return f"{p.estimate_pct:+.1f} % (95 % CI {p.ci_pct.low:+.1f} % to {p.ci_pct.high:+.1f} %)"
+
+
+def short_median(cell: SalaryCell) -> str:
+    """'$197.6k (195.0–200.0)': the median and its CI in thousands, for narrow tables."""
+
+    def k(x: float | None) -> str:
+        return "—" if x is None else f"${x / 1000:,.1f}k"
+
+    ci = cell.median_ci
+    return f"{k(cell.median)} ({ci.low / 1000:,.1f}–{ci.high / 1000:,.1f})" if ci else k(cell.median)
 
 
 def _salary_row(table: Table, label: str, cell: SalaryCell) -> None:
@@ -93,45 +107,45 @@ def render_comparison(c: Comparison) -> None:
     )
     console.print(side)
 
-    skills = Table(title="Skills (weight: core / important / nice_to_have)", title_justify="left")
-    skills.add_column("skill")
-    skills.add_column(a.name)
-    skills.add_column(b.name)
-    skills.add_column("")
-    for group, rows in (
-        ("shared", c.skills.shared),
-        ("only A", c.skills.only_a),
-        ("only B", c.skills.only_b),
-    ):
-        for r in rows:
-            skills.add_row(r.skill, r.weight_a or "—", r.weight_b or "—", group)
+    console.print(f"A = {escape(a.name)}, B = {escape(b.name)}", highlight=False)
+    skills = Table(title="Skills by weight (from the knowledge base)", title_justify="left", show_lines=True)
+    skills.add_column("weight")
+    for col in ("shared", f"only A ({a.name})", f"only B ({b.name})"):
+        skills.add_column(escape(col), ratio=1)
+    for weight in ("core", "important", "nice_to_have"):
+        shared = [
+            r.skill if r.weight_a == r.weight_b else f"{r.skill} (A {r.weight_a}, B {r.weight_b})"
+            for r in c.skills.shared
+            if weight == max((r.weight_a, r.weight_b), key=lambda w: _WEIGHT_RANK.get(w or "", 0))
+        ]
+        only_a = [r.skill for r in c.skills.only_a if r.weight_a == weight]
+        only_b = [r.skill for r in c.skills.only_b if r.weight_b == weight]
+        skills.add_row(weight, *(escape(", ".join(x)) or "—" for x in (shared, only_a, only_b)))
     console.print(skills)
 
-    pay = Table(title="Salary by level (USD/year): n, median, 95 % CI of the median", title_justify="left")
+    pay = Table(title="Salary by level (USD/year): n and median (95 % CI)", title_justify="left")
     pay.add_column("level")
-    for name in (a.name, b.name):
-        pay.add_column(f"{name} n", justify="right")
-        pay.add_column(f"{name} median (CI)", justify="right")
+    for label in ("A", "B"):
+        pay.add_column(f"{label} n", justify="right")
+        pay.add_column(f"{label} median (95 % CI)", justify="right")
     for pair in c.salary_by_level:
         cells: list[str] = [pair.level]
         for cell in (pair.a, pair.b):
             cells.append(str(cell.n))
-            cells.append(
-                f"[dim]{escape(cell.note or '')}[/]"
-                if cell.withheld
-                else f"{money(cell.median)} ({ci_text(cell)})"
-            )
+            cells.append(f"[dim]withheld (n < {c.min_n})[/]" if cell.withheld else short_median(cell))
         pay.add_row(*cells)
     console.print(pay)
 
-    prem = Table(title=f"Matched premium of {b.name} over {a.name}", title_justify="left")
-    for col in ("scope", "premium", "strata used / skipped", f"n {a.name}", f"n {b.name}"):
-        prem.add_column(col, justify="left" if col in ("scope", "premium") else "right")
+    prem = Table(title="Matched premium of B over A (like jobs only)", title_justify="left")
+    prem.add_column("scope", no_wrap=True)
+    prem.add_column("premium of B (95 % CI)", min_width=22)
+    for col in ("strata (skipped)", "n A", "n B"):
+        prem.add_column(col, justify="right")
     for p in [c.premium, *c.premium_by_level, *([c.premium_genai] if c.premium_genai else [])]:
         prem.add_row(
             escape(p.scope),
-            escape(premium_text(p)),
-            f"{p.n_strata} / {p.n_strata_skipped}",
+            escape(premium_text(p, short=True)),
+            f"{p.n_strata} ({p.n_strata_skipped})",
             str(p.n_a),
             str(p.n_b),
         )
