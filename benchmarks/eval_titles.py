@@ -1,10 +1,10 @@
-"""Evaluate the title classifier on the labelled dev titles; report agreement with the postings' search categories.
+"""Evaluate the title classifier on the labelled dev titles; report agreement with postings' categories.
 
 usage: python benchmarks/eval_titles.py [--data DIR] [--errors N] [--no-postings]
 
-Scores use the definitions of shared/tools/score_titles.py: per-role P/R/F1, macro-F1 over roles with at least 8 gold
-titles, level accuracy, most frequent confusions. The postings' ``job_title_short`` is the search that found a
-posting, not a label, so its agreement is reported only as a sanity number (never tuned to).
+Scores use the definitions of shared/tools/score_titles.py: per-role P/R/F1, macro-F1 over roles with at
+least 8 gold titles, level accuracy, most frequent confusions. The postings' ``job_title_short`` is the search
+that found a posting, not a label, so its agreement is reported only as a sanity number (never tuned to).
 """
 
 from __future__ import annotations
@@ -56,11 +56,20 @@ def score(gold: list[dict[str, str]], pred_roles: list[str], pred_levels: list[s
     macro = sum(f1s) / len(f1s) if f1s else 0.0
     lacc = sum(g["level"] == p for g, p in zip(gold, pred_levels, strict=True)) / len(gold) if gold else 0.0
     conf = Counter((g["role"], p) for g, p in zip(gold, pred_roles, strict=True) if g["role"] != p)
-    return {"per_role": per_role, "macro_f1": macro, "n_roles": len(f1s), "level_accuracy": lacc, "confusions": conf}
+    return {
+        "per_role": per_role,
+        "macro_f1": macro,
+        "n_roles": len(f1s),
+        "level_accuracy": lacc,
+        "confusions": conf,
+    }
 
 
 def _posting_rows(data: Path) -> Iterator[tuple[str, str]]:
-    files = [data / "postings" / "data_jobs_salary_2023.csv", data / "postings" / "data_jobs_2024_09_12.csv.gz"]
+    files = [
+        data / "postings" / "data_jobs_salary_2023.csv",
+        data / "postings" / "data_jobs_2024_09_12.csv.gz",
+    ]
     for path in files:
         if not path.exists():
             continue
@@ -92,17 +101,23 @@ def posting_agreement(data: Path) -> None:
         if level is not None:
             level_n += 1
             level_ok += p.level == level
-    print(f"\npostings job_title_short agreement (a sanity number, not a label): n={len(rows)} ({distinct} distinct), "
-          f"classified in {elapsed:.2f}s")
-    print(f"  role agreement {role_ok / len(rows):.3f}; 'Senior *' categories classified senior: "
-          f"{level_ok / max(level_n, 1):.3f}")
+    print(
+        f"\npostings job_title_short agreement (a sanity number, not a label): n={len(rows)} "
+        f"({distinct} distinct), classified in {elapsed:.2f}s"
+    )
+    print(
+        f"  role agreement {role_ok / len(rows):.3f}; 'Senior *' categories classified senior: "
+        f"{level_ok / max(level_n, 1):.3f}"
+    )
     for cat, n in by_cat.most_common():
         print(f"  {cat:28s} {n:6d}  role agrees {by_cat_ok[cat] / n:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default: %(default)s)")
+    ap.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default: %(default)s)"
+    )
     ap.add_argument("--errors", type=int, default=0, help="print up to N misclassified dev titles")
     ap.add_argument("--no-postings", action="store_true", help="skip the postings agreement")
     args = ap.parse_args(argv)
@@ -114,18 +129,27 @@ def main(argv: list[str] | None = None) -> int:
     res = score(gold, [p.role for p in preds], [p.level for p in preds])
     print(f"{'role':28s} {'n':>4s} {'P':>5s} {'R':>5s} {'F1':>5s}")
     for r, (n, p, rc, f1) in res["per_role"].items():  # type: ignore[attr-defined]
-        print(f"{r:28s} {n:4d} {p:5.2f} {rc:5.2f} {f1:5.2f}{'' if n >= MIN_SUPPORT else '  (too few to count)'}")
+        print(
+            f"{r:28s} {n:4d} {p:5.2f} {rc:5.2f} {f1:5.2f}{'' if n >= MIN_SUPPORT else '  (too few to count)'}"
+        )
     conf: Counter[tuple[str, str]] = res["confusions"]  # type: ignore[assignment]
-    print("most frequent confusions (gold -> predicted):",
-          ", ".join(f"{a}->{b} x{c}" for (a, b), c in conf.most_common(8)))
-    print(f"titles n={len(gold)}: role macro-F1={res['macro_f1']:.3f} over {res['n_roles']} roles (goal 0.92), "
-          f"level accuracy={res['level_accuracy']:.3f} (goal 0.95)")
+    print(
+        "most frequent confusions (gold -> predicted):",
+        ", ".join(f"{a}->{b} x{c}" for (a, b), c in conf.most_common(8)),
+    )
+    print(
+        f"titles n={len(gold)}: role macro-F1={res['macro_f1']:.3f} over {res['n_roles']} roles (goal 0.92), "
+        f"level accuracy={res['level_accuracy']:.3f} (goal 0.95)"
+    )
     if args.errors:
         shown = 0
         for g, p in zip(gold, preds, strict=True):
             if (g["role"], g["level"]) != (p.role, p.level) and shown < args.errors:
                 shown += 1
-                print(f"  {g['title'][:70]:70s} gold {g['role']}/{g['level']}  got {p.role}/{p.level}", file=sys.stderr)
+                print(
+                    f"  {g['title'][:70]:70s} gold {g['role']}/{g['level']}  got {p.role}/{p.level}",
+                    file=sys.stderr,
+                )
     if not args.no_postings:
         posting_agreement(args.data)
     return 0

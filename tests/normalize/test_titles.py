@@ -1,4 +1,4 @@
-"""Job-title classifier: rule cases written from the labelling guide's rules, and the classify-titles command."""
+"""Job-title classifier: cases written from the labelling guide's rules, and the classify-titles command."""
 
 from __future__ import annotations
 
@@ -162,12 +162,19 @@ def test_specialisation(title: str, spec: str | None) -> None:
 def test_result_is_valid_and_confident_only_when_placed() -> None:
     placed, unknown = classify_title("Senior Data Engineer"), classify_title("Bear Robotics")
     for tc in (placed, unknown):
-        assert isinstance(tc, TitleClass) and tc.role in ROLES and tc.level in LEVELS and 0 <= tc.confidence <= 1
+        assert (
+            isinstance(tc, TitleClass) and tc.role in ROLES and tc.level in LEVELS and 0 <= tc.confidence <= 1
+        )
     assert unknown.role == "other" and unknown.confidence < 0.5 < placed.confidence
 
 
 def test_case_and_punctuation_do_not_matter() -> None:
-    variants = ["senior data scientist", "SENIOR DATA SCIENTIST", "Sr. Data-Scientist", "  Senior   Data Scientist  "]
+    variants = [
+        "senior data scientist",
+        "SENIOR DATA SCIENTIST",
+        "Sr. Data-Scientist",
+        "  Senior   Data Scientist  ",
+    ]
     assert {classify_title(v) for v in variants} == {classify_title("Senior Data Scientist")}
 
 
@@ -190,7 +197,7 @@ def test_classify_titles_is_fast_on_a_large_column() -> None:
     assert time.perf_counter() - start < 30
 
 
-# ------------------------------------------------------------------------------------------------------------ CLI
+# --------------------------------------------------------------------------------------------- CLI
 runner = CliRunner()
 
 
@@ -215,12 +222,16 @@ def test_cli_csv_file_to_stdout() -> None:
 
 
 def test_cli_stdin(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["classify-titles", "-"], input="Sr. Data Engineer\nHead of AI\n\nIngénieur IA\n")
+    result = runner.invoke(
+        app, ["classify-titles", "-"], input="Sr. Data Engineer\nHead of AI\n\nIngénieur IA\n"
+    )
     assert result.exit_code == 0, result.output
     rows = _rows(result.stdout)
     assert [(r["title"], r["role"]) for r in rows] == [
-        ("Sr. Data Engineer", "data_engineer"), ("Head of AI", "ml_leadership"), ("Ingénieur IA", "ai_engineer"),
-    ]  # fmt: skip
+        ("Sr. Data Engineer", "data_engineer"),
+        ("Head of AI", "ml_leadership"),
+        ("Ingénieur IA", "ai_engineer"),
+    ]
 
 
 def test_cli_out_file(tmp_path: Path) -> None:

@@ -24,7 +24,9 @@ def read_titles(file: str, column: str = "title") -> list[str]:
         return [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
     path = Path(file)
     if not path.is_file():
-        raise InputError("file not found", file=file, hint="pass a CSV file with a header row, or '-' for stdin")
+        raise InputError(
+            "file not found", file=file, hint="pass a CSV file with a header row, or '-' for stdin"
+        )
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -38,7 +40,9 @@ def read_titles(file: str, column: str = "title") -> list[str]:
                 )
             return [row.get(column) or "" for row in reader]
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", file=file, hint="save the file as UTF-8 CSV") from None
+        raise InputError(
+            f"not UTF-8 text ({exc.reason})", file=file, hint="save the file as UTF-8 CSV"
+        ) from None
     except csv.Error as exc:
         raise InputError(f"not a readable CSV file ({exc})", file=file) from None
 
@@ -52,13 +56,21 @@ def write_classes(titles: Iterable[str], classes: Iterable[TitleClass], out: Tex
 
 
 def classify_titles_cmd(
-    file: Annotated[str, typer.Argument(help="CSV file with a header row, or '-' to read one title per line from stdin.")],
-    column: Annotated[str, typer.Option("--column", "-c", help="Name of the title column of the CSV file.")] = "title",
+    file: Annotated[
+        str, typer.Argument(help="CSV file with a header row, or '-' to read one title per line from stdin.")
+    ],
+    column: Annotated[
+        str, typer.Option("--column", "-c", help="Name of the title column of the CSV file.")
+    ] = "title",
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the CSV here instead of to stdout.", dir_okay=False)
+        Path | None,
+        typer.Option("--out", "-o", help="Write the CSV here instead of to stdout.", dir_okay=False),
     ] = None,
 ) -> None:
-    """Classify job titles into role, level and specialisation (CSV out: title,role,level,specialisation,confidence)."""
+    """Classify job titles into role, level and specialisation.
+
+    Writes CSV with the columns title,role,level,specialisation,confidence, one row per input row, in order.
+    """
     with user_errors():
         titles = read_titles(file, column)
         classes = classify_titles(titles)

@@ -1,14 +1,17 @@
 """Job-title normaliser: a free-text title -> (role, level, specialisation, confidence).
 
-Why rules and not a model: the labels follow a short written guide (role ids and hard-case rules), the titles are
-short, and the same classifier must run on 250k-row columns in seconds with no download. The rules are data in
-``normalize/data/titles.toml``; this module reads a title as *modifiers HEAD [of complement]* segments:
+Why rules and not a model: the labels follow a short written guide (role ids and hard-case rules), the
+titles are short, and the same classifier must run on 250k-row columns in seconds with no download. The rules
+are data in ``normalize/data/titles.toml``; this module reads a title as *modifiers HEAD [of complement]*
+segments:
 
 * the head noun decides ("Data Scientist, Machine Learning" -> data_scientist);
 * a generic head (Engineer, Software Engineer, Consultant) takes its function from a qualifier
   ("Software Engineer, Machine Learning" -> machine_learning_engineer);
-* joined titles ("A / B") are decided by the first full role; a bare rank in front ("Senior Manager / ...") is skipped;
-* "X Manager", "Head of X", "Director, X" -> the leadership role of X's family; "Lead X" / "X Lead" -> the practitioner;
+* joined titles ("A / B") are decided by the first full role; a bare rank in front ("Senior Manager /") is
+  skipped;
+* "X Manager", "Head of X", "Director, X" -> the leadership role of X's family;
+* "Lead X" / "X Lead" -> the practitioner at level lead;
 * the level is the highest cue anywhere in the title.
 
 A title the rules cannot place gets role ``other`` with a low confidence rather than a guess.
@@ -71,7 +74,7 @@ _RULES_FILE = "normalize/data/titles.toml"
 
 @dataclass(frozen=True, slots=True)
 class TitleClass:
-    """What a job title says: the role id and level id of labels/ROLES.md, an optional specialisation, and how sure."""
+    """What a job title says: role and level ids of labels/ROLES.md, a specialisation, and how sure we are."""
 
     role: str
     level: str
@@ -79,7 +82,7 @@ class TitleClass:
     confidence: float
 
 
-# ----------------------------------------------------------------------------------------------------------- rules
+# ------------------------------------------------------------------------------------------- rules
 @dataclass(frozen=True)
 class _Function:
     id: str
@@ -138,7 +141,12 @@ class _Rules:
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("ß", "ss").replace("ł", "l")
+    return (
+        "".join(ch for ch in text if not unicodedata.combining(ch))
+        .lower()
+        .replace("ß", "ss")
+        .replace("ł", "l")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +181,9 @@ def _rules() -> _Rules:
         roles = dict(raw.get("roles", {}))
         for role in [raw["default"], *roles.values()]:
             if role not in ROLES:
-                raise KnowledgeBaseError(f"unknown role {role!r}", file=_RULES_FILE, item=raw["id"], field="roles")
+                raise KnowledgeBaseError(
+                    f"unknown role {role!r}", file=_RULES_FILE, item=raw["id"], field="roles"
+                )
         func = _Function(
             id=raw["id"],
             strong=raw.get("strength", "strong") == "strong",
@@ -189,12 +199,16 @@ def _rules() -> _Rules:
         for phrase in raw["phrases"]:
             e = entry(phrase)
             if e.func is not None:
-                raise KnowledgeBaseError(f"phrase {phrase!r} in two functions", file=_RULES_FILE, item=raw["id"])
+                raise KnowledgeBaseError(
+                    f"phrase {phrase!r} in two functions", file=_RULES_FILE, item=raw["id"]
+                )
             e.func = func
 
     rewrite_map = {_fold(k): _fold(v) for k, v in data["rewrite"].items()}
     alternatives = "|".join(re.escape(k) for k in sorted(rewrite_map, key=len, reverse=True))
-    spec_phrases = {tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])}
+    spec_phrases = {
+        tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])
+    }
     kinds = data["kinds"]
     by_id = {e.func.id: e.func for e in lexicon.values() if e.func is not None}
     absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
@@ -221,7 +235,7 @@ def _rules() -> _Rules:
     )
 
 
-# ------------------------------------------------------------------------------------------------------ tokenising
+# -------------------------------------------------------------------------------------- tokenising
 _JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
 _SPLIT_RE = re.compile(
     r"\s*(/|\\|\||\bor\b|\bou\b|\boder\b|\bwith\b|\bcon\b|\bmit\b|\bavec\b|[,;:()\[\]{}•·–—]|\s-+\s*|-+\s)\s*"
@@ -271,7 +285,7 @@ def _translate(tok: str, rules: _Rules) -> tuple[str, ...]:
     return (tok,)
 
 
-# --------------------------------------------------------------------------------------------------------- parsing
+# ----------------------------------------------------------------------------------------- parsing
 @dataclass
 class _Item:
     entry: _Entry
@@ -300,7 +314,7 @@ class _Seg:
 
 
 def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
-    """Greedy longest match of lexicon phrases; unknown words become empty items (they still separate phrases)."""
+    """Greedy longest match of lexicon phrases; unknown words become empty items (they separate phrases)."""
     items: list[_Item] = []
     i = 0
     while i < len(tokens):
@@ -327,7 +341,7 @@ def _pick(funcs: list[_Function], nearest_last: bool) -> _Function | None:
 
 
 def _absorb(func: _Function | None, funcs: list[_Function], rules: _Rules) -> _Function | None:
-    """'ML DevOps Engineer' -> mlops, 'Data/Cloud Engineer' -> data engineering: the domain swallows a cloud word."""
+    """'ML DevOps Engineer' -> mlops, 'Data/Cloud Engineer' -> data engineer: a domain takes a cloud word."""
     if func is None or func.id != "cloud":
         return func
     for f in reversed(funcs):
@@ -375,7 +389,9 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
         sub = _parse("", [w for it in pre[: inner[-1] + 1] for w in it.words], rules)
         if sub.role != "other" and (sub.strong or kind in rules.carrier):
             seg.has_func, seg.strong, seg.role = True, sub.strong, sub.role
-            if kind in rules.leading and kind != "exec":  # "Data Analyst Team Lead", "X Manager" -> leadership
+            if (
+                kind in rules.leading and kind != "exec"
+            ):  # "Data Analyst Team Lead", "X Manager" -> leadership
                 seg.role = _family_lead(sub.role, rules)
             return seg
 
@@ -389,11 +405,19 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
     post_funcs = _first_conjunct(post_items)
     func: _Function | None = None
     if carry:  # "Business/Data Analyst": the first conjunct decides ("Business Analyst")
-        carried = [it.entry.func for it in pre if it.entry.func is not None and it.start + len(it.words) <= carry]
+        carried = [
+            it.entry.func for it in pre if it.entry.func is not None and it.start + len(it.words) <= carry
+        ]
         func = _pick(carried, nearest_last=True)
-        # only when one function stands between the slash and the head ("AI/LLM Data Engineer" is a data engineer);
+        # only when one function stands between the slash and the head ("AI/LLM Data Engineer" is a data
+        # engineer);
         # GenAI words are adjectives ("LLM/MLOps Engineer" is an MLOps engineer)
-        if func is None or func.genai or len(pre_funcs) - len(carried) != 1 or rules.role_for(func, kind) == "other":
+        if (
+            func is None
+            or func.genai
+            or len(pre_funcs) - len(carried) != 1
+            or rules.role_for(func, kind) == "other"
+        ):
             func = None
     if func is None:
         func = _absorb(_pick(pre_funcs, nearest_last=True), pre_funcs, rules)
@@ -412,7 +436,7 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
     return seg
 
 
-# --------------------------------------------------------------------------------------------------------- decide
+# ------------------------------------------------------------------------------------------ decide
 def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float, int]:
     """Pick the role of the whole title from its parsed segments; also return the deciding segment's index."""
     for i, seg in enumerate(segs):
@@ -450,7 +474,7 @@ def _qualifier(seg: _Seg, rules: _Rules, any_func: bool = False) -> _Function | 
 
 
 def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
-    """A generic head or a bare rank at segment i: take the role from the qualifier that follows (or precedes) it."""
+    """A generic head or a bare rank at segment i: the role comes from the qualifier after (or before) it."""
     seg = segs[i]
     kind = seg.kind or "other"
     open_role = seg.bare_rank or (seg.role == "other" and not seg.domain)
@@ -460,7 +484,7 @@ def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
         if later.sep in _JOINERS and not open_role:
             break  # "Software Engineer / Data Engineer": the first full role decides
         if later.head is not None and (later.kind not in rules.rank or (seg.bare_rank and later.strong)):
-            # "Systems Engineer III - Data Engineer", "Lead / Manager of Data Science"; not an aside in brackets
+            # "Systems Engineer III - Data Engineer", "Lead / Manager of Data Science"; not an aside in ()
             if later.strong and (open_role or later.sep != "("):
                 return later.role, 0.85, j
             if seg.bare_rank:
@@ -490,15 +514,22 @@ def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
 
 
 def _level(segs: list[_Seg], rules: _Rules) -> str:
-    """The highest level cue in the title; numerals count right after a head noun, alone, or (roman) at the end."""
+    """The highest level cue in the title; numerals count after a head noun, alone, or (roman) at the end."""
     best = 0
     for seg in segs:
         items = seg.items
-        only_levels = all(it.entry.cue or it.words[0] in _NUMERAL_LEVEL or it.words[0] == "level" for it in items)
+        only_levels = all(
+            it.entry.cue or it.words[0] in _NUMERAL_LEVEL or it.words[0] == "level" for it in items
+        )
         prev: _Item | None = None
         for n, it in enumerate(items):
             level = it.entry.cue
-            if level == "lead" and it.words == ("manager",) and prev is not None and prev.entry.func is not None:
+            if (
+                level == "lead"
+                and it.words == ("manager",)
+                and prev is not None
+                and prev.entry.func is not None
+            ):
                 if not prev.entry.func.team_manager:
                     level = None
             word = it.words[0] if len(it.words) == 1 else ""
