@@ -30,3 +30,13 @@ def clean(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def form_int(value: str | None, field: str, low: int = 1990, high: int = 2100) -> int | None:
+    """A whole number from a form field (a page's query), where blank means no filter; else an InputError."""
+    text = clean(value)
+    if text is None:
+        return None
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise InputError(f"{field} must be a year from {low} to {high}, not {text!r}", field=field)
+    return int(text)

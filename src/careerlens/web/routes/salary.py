@@ -9,11 +9,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from careerlens.analytics.models import SalaryStats
+from careerlens.errors import InputError
 from careerlens.normalize.geo import REGIONS
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
 from careerlens.web.deps import KBDep, SettingsDep, StoreDep, feature
-from careerlens.web.render import SOFT_ERRORS, clean, page
+from careerlens.web.render import SOFT_ERRORS, clean, form_int, page
 
 api = APIRouter(prefix="/api/v1", tags=["salary"], responses=ERROR_RESPONSES)
 pages = APIRouter(include_in_schema=False)
@@ -58,6 +59,31 @@ def salary_query(
 QueryDep = Annotated[SalaryQuery, Depends(salary_query)]
 
 
+def salary_page_query(
+    role: Text = None,
+    level: Text = None,
+    region: Text = None,
+    country: Text = None,
+    year: Annotated[str | None, Query(max_length=10)] = None,
+    company_size: Annotated[str | None, Query(max_length=10)] = None,
+) -> tuple[SalaryQuery, dict[str, Any] | None]:
+    """The page's form sends blank fields; an unusable year becomes a message next to the form."""
+    error = None
+    try:
+        y = form_int(year, "year")
+    except InputError as exc:
+        y, error = None, exc.to_dict()
+    q = SalaryQuery(
+        role=clean(role) or "mle",
+        level=clean(level),
+        region=clean(region),
+        country=clean(country),
+        year=y,
+        company_size=clean(company_size),
+    )
+    return q, error
+
+
 def compute_salary(handle: Any, settings: Any, kb: Any, q: SalaryQuery, *, by_level: bool) -> SalaryStats:
     """One call into analytics.salary under the store lock."""
     salary_stats = feature("salary statistics", "careerlens.analytics.salary", "salary_stats")
@@ -89,13 +115,18 @@ def salary_by_level_api(q: QueryDep, store: StoreDep, settings: SettingsDep, kb:
 
 @pages.get("/salary", response_class=HTMLResponse)
 def salary_page(
-    request: Request, q: QueryDep, store: StoreDep, settings: SettingsDep, kb: KBDep
+    request: Request,
+    pq: Annotated[tuple[SalaryQuery, dict[str, Any] | None], Depends(salary_page_query)],
+    store: StoreDep,
+    settings: SettingsDep,
+    kb: KBDep,
 ) -> HTMLResponse:
-    error: dict[str, Any] | None = None
+    q, error = pq
     stats: SalaryStats | None = None
     figs: dict[str, Any] = {}
     try:
-        stats = compute_salary(store, settings, kb, q, by_level=True)
+        if error is None:
+            stats = compute_salary(store, settings, kb, q, by_level=True)
     except SOFT_ERRORS as exc:  # a bad filter keeps the form on screen with the message
         error = exc.to_dict()
     if stats is not None:

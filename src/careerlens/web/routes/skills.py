@@ -11,11 +11,11 @@ from careerlens.analytics.converge import Convergence
 from careerlens.analytics.demand import Demand
 from careerlens.analytics.premium import SkillPremiumResult
 from careerlens.analytics.skills import TopSkills
-from careerlens.errors import CareerlensError
+from careerlens.errors import CareerlensError, InputError
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
 from careerlens.web.deps import CacheDep, KBDep, SettingsDep, StoreDep, StoreHandle, feature
-from careerlens.web.render import SOFT_ERRORS, clean, page
+from careerlens.web.render import SOFT_ERRORS, clean, form_int, page
 
 api = APIRouter(prefix="/api/v1", tags=["skills and demand"], responses=ERROR_RESPONSES)
 pages = APIRouter(include_in_schema=False)
@@ -111,12 +111,17 @@ def skills_page(
     settings: SettingsDep,
     kb: KBDep,
     role: Text = None,
-    year: Year = None,
+    year: Text = None,
     country: Text = None,
 ) -> HTMLResponse:
     role_q = clean(role) or "machine_learning_engineer"
     country = clean(country)
     errors: list[str] = []
+    try:
+        year_n = form_int(year, "year")
+    except InputError as exc:
+        year_n = None
+        errors.append(exc.message)
     figs: dict[str, Any] = {}
     top: Any = None
     prem: Any = None
@@ -130,7 +135,7 @@ def skills_page(
         try:
             top = _call(
                 store, "top skills", "careerlens.analytics.skills", "top_skills", role_obj.id,
-                year=year, country=country, limit=20, settings=settings, kb=kb,
+                year=year_n, country=country, limit=20, settings=settings, kb=kb,
             )  # fmt: skip
         except CareerlensError as exc:
             errors.append(f"Top skills: {exc.message}")
@@ -188,7 +193,7 @@ def skills_page(
         active="skills",
         role=role_obj,
         role_q=role_q,
-        year=year,
+        year=year_n,
         country=country,
         top=top,
         prem=prem,
