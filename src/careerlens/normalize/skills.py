@@ -308,17 +308,11 @@ class SkillExtractor:
                 waiting.append((cand, rule))
             else:
                 cand.accepted = True
-        # plain matches and ambiguous ones already accepted support each other ("Python, R, Go")
-        while waiting:
-            sure = [c for c in cands if c.accepted]
-            still = [(c, r) for c, r in waiting if not self._context_ok(r, c, text, sure)]
-            if len(still) == len(waiting):
-                break
-            for c, _ in waiting:
-                c.accepted = True
-            for c, _ in still:
-                c.accepted = False
-            waiting = still
+        # plain matches and the other eligible ambiguous mentions support each other ("Python, R", "Go and Rust")
+        if waiting:
+            support = [c for c in cands if c.accepted] + [c for c, _ in waiting]
+            for cand, rule in waiting:
+                cand.accepted = self._context_ok(rule, cand, text, support)
         return [c for c in cands if c.accepted]
 
     def extract(self, text: str | None) -> list[SkillMatch]:
