@@ -66,14 +66,15 @@ SALARY_CELLS: list[tuple[str, str, int, float]] = [
 
 
 def build_warehouse(path: Path) -> Path:
-    """A real warehouse file: salary facts for six roles × five levels, the postings fixture, a quarantine row."""
+    """A real warehouse: salaries of six roles × five levels, the postings fixture, a quarantine row."""
     store = open_warehouse(path)
     con = store.con
     con.execute(
         "INSERT INTO ingest_runs (run_id, dataset, source, source_name, file_path, file_sha256, started_at, "
         "finished_at, rows_read, loaded, quarantined, duplicates, status) VALUES "
-        "('run-s', 'salaries', 'test', ?, '/home/someone/private/salaries.csv', 'sha-s', ?, ?, 0, 0, 1, 0, 'done'),"
-        "('fixture', 'postings', 'postings', 'postings fixture', 'postings.csv', 'sha-p', ?, ?, 74, 74, 0, 0, 'done')",
+        "('run-s', 'salaries', 'test', ?, '/home/someone/private/salaries.csv', 'sha-s', ?, ?, "
+        "0, 0, 1, 0, 'done'), ('fixture', 'postings', 'postings', 'postings fixture', 'postings.csv', "
+        "'sha-p', ?, ?, 74, 74, 0, 0, 'done')",
         [SOURCE_NAME, datetime(2025, 1, 1), datetime(2025, 1, 1), datetime(2025, 1, 2), datetime(2025, 1, 2)],
     )
     rng = np.random.default_rng(7)
@@ -107,21 +108,18 @@ def build_warehouse(path: Path) -> Path:
             )
             fact += 1
     con.executemany(
-        "INSERT INTO salaries (fact_id, run_id, file_sha256, row_number, rows_collapsed, source, work_year, title, "
-        "role, level, specialisation, salary_usd, company_country, region, company_size) "
+        "INSERT INTO salaries (fact_id, run_id, file_sha256, row_number, rows_collapsed, source, work_year, "
+        "title, role, level, specialisation, salary_usd, company_country, region, company_size) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     con.execute(
-        "INSERT INTO quarantine VALUES ('run-s', 'sha-s', '/home/someone/private/salaries.csv', 7, 'salary_in_usd', "
-        "'not a number: abc', NULL)"
+        "INSERT INTO quarantine VALUES ('run-s', 'sha-s', '/home/someone/private/salaries.csv', 7, "
+        "'salary_in_usd', 'not a number: abc', NULL)"
     )
-    con.execute(
-        f"INSERT INTO postings BY NAME SELECT * FROM read_csv('{POSTINGS_DIR / 'postings.csv'}', header=true)"
-    )
-    con.execute(
-        f"INSERT INTO posting_skills BY NAME SELECT * FROM read_csv('{POSTINGS_DIR / 'posting_skills.csv'}', header=true)"
-    )
+    for table in ("postings", "posting_skills"):
+        csv = str(POSTINGS_DIR / f"{table}.csv")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header=true)", [csv])
     refresh_aggregates(con)
     store.close()
     return path
@@ -133,7 +131,7 @@ def warehouse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def copy_of(template: Path, dest_dir: Path) -> Path:
-    """A private copy: DuckDB locks a file per process, and the server and the in-process app both open one."""
+    """A private copy: DuckDB locks a file per process; the server and the in-process app each open one."""
     dest = dest_dir / "warehouse.duckdb"
     shutil.copyfile(template, dest)
     return dest
@@ -273,7 +271,7 @@ RESUME_LINES = [
     "",
     "Experience",
     "Machine Learning Engineer, Acme Corp    Jan 2020 - Present",
-    "Built and deployed PyTorch models in Python; Docker, Kubernetes and AWS; feature pipelines in SQL and Spark.",
+    "Built and deployed PyTorch models in Python; Docker, Kubernetes, AWS; pipelines in SQL and Spark.",
     "Data Analyst, Beta Inc    Jun 2017 - Dec 2019",
     "Dashboards in Tableau, analysis in SQL and Python, A/B tests and statistics.",
     "",
