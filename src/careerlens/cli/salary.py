@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -20,16 +21,6 @@ _VERDICT_STYLE = {
     "inconclusive": "yellow",
     "untestable": "dim",
 }
-
-
-def money(x: float | None) -> str:
-    return "—" if x is None else f"${x:,.0f}"
-
-
-def ci_text(cell: SalaryCell) -> str:
-    if cell.median_ci is None:
-        return "—"
-    return f"{money(cell.median_ci.low)} – {money(cell.median_ci.high)}"
 
 
 def premium_text(p: Premium, *, short: bool = False) -> str:
@@ -54,17 +45,23 @@ def short_median(cell: SalaryCell) -> str:
 
 def _salary_row(table: Table, label: str, cell: SalaryCell) -> None:
     if cell.withheld:
-        table.add_row(label, str(cell.n), "—", "—", "—", "—", "—", f"[dim]{escape(cell.note or '')}[/]")
+        note = f"[dim]{escape(cell.note or 'withheld')}[/]"
+        table.add_row(label, str(cell.n), "—", "—", "—", "—", "—", note)
         return
+    ci = cell.median_ci
+
+    def k(x: float | None) -> str:
+        return "—" if x is None else f"{x / 1000:,.1f}"
+
     table.add_row(
         label,
         str(cell.n),
-        money(cell.p10),
-        money(cell.p25),
-        f"[bold]{money(cell.median)}[/]",
-        money(cell.p75),
-        money(cell.p90),
-        ci_text(cell),
+        k(cell.p10),
+        k(cell.p25),
+        f"[bold]{k(cell.median)}[/]",
+        k(cell.p75),
+        k(cell.p90),
+        f"{ci.low / 1000:,.1f}–{ci.high / 1000:,.1f}" if ci else "—",
     )
 
 
@@ -81,10 +78,12 @@ def render_salary(result: SalaryStats) -> None:
         )
         if v is not None
     )
-    title = f"{result.role_name} — salary, USD per year" + (f" ({where})" if where else "")
-    table = Table(title=title, title_justify="left")
-    for col in ("level", "n", "p10", "p25", "median", "p75", "p90", "95 % CI of median"):
-        table.add_column(col, justify="left" if col == "level" else "right")
+    title = f"{result.role_name} — salary, thousand USD per year" + (f" ({where})" if where else "")
+    table = Table(title=escape(title), title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("level", no_wrap=True)
+    for col in ("n", "p10", "p25", "median", "p75", "p90"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("95 % CI of median", justify="right", min_width=12)
     _salary_row(table, f.level or "all", result)
     for cell in result.by_level or []:
         _salary_row(table, cell.level, cell)
