@@ -20,22 +20,28 @@ PALETTE = ("#3465a4", "#cc6b1f", "#4e9a06", "#a40000", "#75507b", "#c4a000", "#2
 TOO_FEW = "too few data"
 
 
-def _render(fig: Figure, *, name: str, title: str, caption: str, alt: str | None = None) -> Chart:
+def _render(
+    fig: Figure, *, name: str, title: str, caption: str, svg: bool = False, alt: str | None = None
+) -> Chart:
+    """PNG always (every format embeds it); SVG only when asked, since it doubles the rendering time."""
     fig.tight_layout()
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110)
-    svg = io.StringIO()
-    fig.savefig(svg, format="svg")
-    return Chart(
-        name=name, title=title, png=png.getvalue(), svg=svg.getvalue(), caption=caption, alt=alt or title
-    )
+    svg_text = None
+    if svg:
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+        svg_text = buf.getvalue()
+    return Chart(name=name, title=title, png=png.getvalue(), svg=svg_text, caption=caption, alt=alt or title)
 
 
 def _name(names: Mapping[str, str] | None, role: str) -> str:
     return (names or {}).get(role, role)
 
 
-def salary_range_chart(rows: Sequence[tuple[str, Any]], *, source: str, title: str) -> Chart:
+def salary_range_chart(
+    rows: Sequence[tuple[str, Any]], *, source: str, title: str, svg: bool = False
+) -> Chart:
     """Range bars per group: p25–p75 box, p10–p90 whisker, median tick, n at the right; withheld rows say so.
 
     ``rows`` are (label, cell) where a cell has n, withheld, p10, p25, median, p75, p90 (a SalaryCell).
@@ -64,11 +70,11 @@ def salary_range_chart(rows: Sequence[tuple[str, Any]], *, source: str, title: s
         f"{title}. n = {n_total:,} jobs in the groups shown; groups with too few data are marked. "
         f"Source: {source}."
     )
-    return _render(fig, name="salary_by_level", title=title, caption=caption)
+    return _render(fig, name="salary_by_level", title=title, caption=caption, svg=svg)
 
 
 def demand_trend_chart(
-    d: Demand, *, names: Mapping[str, str] | None = None, roles: Sequence[str] = ()
+    d: Demand, *, names: Mapping[str, str] | None = None, roles: Sequence[str] = (), svg: bool = False
 ) -> Chart:
     """Each role's share of the period's postings, with Wilson intervals; withheld cells are left out."""
     fig = Figure(figsize=(8, 3.8))
@@ -106,10 +112,10 @@ def demand_trend_chart(
         f"Share of each {d.by}'s postings by role (95 % Wilson intervals); n = {n_total:,} postings of "
         f"the roles shown; cells with fewer than {d.min_n} postings are left out. Source: {d.source}."
     )
-    return _render(fig, name=f"demand_by_{d.by}", title=f"Demand by {d.by}", caption=caption)
+    return _render(fig, name=f"demand_by_{d.by}", title=f"Demand by {d.by}", caption=caption, svg=svg)
 
 
-def top_skills_chart(t: TopSkills, *, limit: int = 12) -> Chart:
+def top_skills_chart(t: TopSkills, *, limit: int = 12, svg: bool = False) -> Chart:
     """Horizontal bars of skill shares with Wilson intervals, n per bar."""
     rows = t.skills[:limit][::-1]
     fig = Figure(figsize=(7, max(2.4, 0.3 * len(rows) + 1.2)))
@@ -136,11 +142,11 @@ def top_skills_chart(t: TopSkills, *, limit: int = 12) -> Chart:
         f"{title}. Share of the role's postings with skill information (n = {t.n_with_skills:,} of "
         f"{t.n_postings:,} postings) mentioning each skill, 95 % Wilson intervals. Source: {t.source}."
     )
-    return _render(fig, name=f"top_skills_{t.role}", title=title, caption=caption)
+    return _render(fig, name=f"top_skills_{t.role}", title=title, caption=caption, svg=svg)
 
 
 def genai_share_chart(
-    d: Demand, *, names: Mapping[str, str] | None = None, roles: Sequence[str] = ()
+    d: Demand, *, names: Mapping[str, str] | None = None, roles: Sequence[str] = (), svg: bool = False
 ) -> Chart:
     """Grouped bars: GenAI share by role and period, with intervals and n; withheld cells are marked."""
     keys = sorted({c.key for c in d.cells})
@@ -184,10 +190,10 @@ def genai_share_chart(
         f"Share of postings with skill information that mention any GenAI skill (95 % Wilson intervals); "
         f"n = {n_total:,} postings with skills in the bars shown. Source: {d.source}."
     )
-    return _render(fig, name=f"genai_share_by_{d.by}", title="GenAI share", caption=caption)
+    return _render(fig, name=f"genai_share_by_{d.by}", title="GenAI share", caption=caption, svg=svg)
 
 
-def convergence_chart(items: Sequence[Convergence]) -> Chart:
+def convergence_chart(items: Sequence[Convergence], *, svg: bool = False) -> Chart:
     """Cosine similarity of skill demand per period for each pair of roles, with bootstrap intervals."""
     fig = Figure(figsize=(8, 3.8))
     ax = fig.add_subplot()
@@ -220,4 +226,4 @@ def convergence_chart(items: Sequence[Convergence]) -> Chart:
         "intervals); periods where a role has too few postings are left out. "
         f"{'; '.join(parts)}. Source: {source}."
     )
-    return _render(fig, name="convergence", title="Convergence", caption=caption)
+    return _render(fig, name="convergence", title="Convergence", caption=caption, svg=svg)
