@@ -116,7 +116,7 @@ class _Rules:
     compound: tuple[tuple[str, tuple[str, ...]], ...]
     drop: frozenset[str]
     lexicon: dict[tuple[str, ...], _Entry]
-    max_len: int
+    max_len: dict[str, int]  # longest phrase starting with a word
     head_defaults: dict[str, str]
     families: dict[str, str]
     practitioner: frozenset[str]
@@ -140,6 +140,8 @@ class _Rules:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return (
         "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -147,6 +149,13 @@ def _fold(text: str) -> str:
         .replace("ß", "ss")
         .replace("ł", "l")
     )
+
+
+def _longest_by_first(lexicon: dict[tuple[str, ...], _Entry]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key in lexicon:
+        out[key[0]] = max(out.get(key[0], 0), len(key))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -221,7 +230,7 @@ def _rules() -> _Rules:
         ),
         drop=frozenset(data["grammar"]["drop"]),
         lexicon=lexicon,
-        max_len=max(len(k) for k in lexicon),
+        max_len=_longest_by_first(lexicon),
         head_defaults=dict(data["head_defaults"]),
         families=dict(data["families"]),
         practitioner=frozenset(kinds["practitioner"]),
@@ -252,6 +261,7 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
     s = re.sub(r"(?<![a-z0-9])\.net\b", " dotnet ", s)
     s = s.replace(".", "").replace("'", " ").replace("’", " ").replace("&", " and ").replace("+", " and ")
     s = _INNER_HYPHEN_RE.sub(" ", s)
+    s = rules.rewrite.sub(lambda m: rules.rewrite_map[m.group(0)], " ".join(s.split()))
     parts = _SPLIT_RE.split(s)
     out: list[tuple[str, list[str]]] = []
     sep = ""
@@ -259,12 +269,8 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
         if i % 2 == 1:
             sep = part.strip() or "-"
             continue
-        text = " ".join(_TOKEN_RE.findall(part))
-        if not text:
-            continue
-        text = rules.rewrite.sub(lambda m: rules.rewrite_map[m.group(0)], text)
         tokens: list[str] = []
-        for tok in text.split():
+        for tok in _TOKEN_RE.findall(part):
             tokens.extend(_translate(tok, rules))
         if tokens:
             out.append((sep, tokens))
@@ -318,7 +324,7 @@ def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
     items: list[_Item] = []
     i = 0
     while i < len(tokens):
-        for n in range(min(rules.max_len, len(tokens) - i), 0, -1):
+        for n in range(min(rules.max_len.get(tokens[i], 0), len(tokens) - i), 0, -1):
             key = tuple(tokens[i : i + n])
             e = rules.lexicon.get(key)
             if e is not None:
