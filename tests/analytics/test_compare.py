@@ -234,3 +234,13 @@ def test_invert_is_exact_in_log_space() -> None:
 def test_comparison_has_slots_for_postings_analytics() -> None:
     fields = Comparison.model_fields
     assert all(fields[f].default is None for f in ("demand", "top_skills", "convergence"))
+
+
+def test_library_entry_point(store: Store, jobs: Any, db_path: Any) -> None:
+    from careerlens.analytics.compare import compare
+
+    add_ratio(jobs, 1.10)
+    c = compare("mle", "aie", db=db_path)
+    assert c.premium.estimate_pct == pytest.approx(10.0, abs=1e-6)
+    with pytest.raises(UnknownRoleError):
+        compare("mle", "wizard", db=db_path)

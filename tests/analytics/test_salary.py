@@ -118,3 +118,15 @@ def test_bad_filters_raise_input_errors(store: Store, settings: Settings, filter
 def test_empty_role_is_withheld_not_an_error(store: Store, settings: Settings) -> None:
     s = salary_stats(store, "ai engineer", settings=settings)
     assert s.n == 0 and s.withheld and s.note == "too few data (n=0 < 30)"
+
+
+def test_library_entry_point_opens_the_warehouse_like_the_cli(
+    store: Store, filled: Any, db_path: Any
+) -> None:
+    from careerlens.analytics.salary import salary
+
+    s = salary("mle", level="senior", db=db_path)
+    assert s.n == 71 and s.filters.level == "senior"
+    assert store.con.execute("SELECT count(*) FROM salaries").fetchone() == (
+        118,
+    )  # our connection still works
