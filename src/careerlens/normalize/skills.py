@@ -20,7 +20,7 @@ import re
 from bisect import bisect_left
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,17 +32,16 @@ from careerlens.kb.skills import Skill, load_skills
 
 CONTEXT_FILE = Path(__file__).parent / "data" / "skill_context.toml"
 
-# Every character that is not a letter, digit or one of + # & . becomes a space (one str.translate pass: far faster
-# than a regex substitution); a '.' stays only inside a name ("node.js", "asp.net", ".NET"), not at the end of a
-# sentence ("... Python. Experience", "SQL.Strong").
-_TABLE = {c: " " for c in range(0x10000) if not chr(c).isalnum() and chr(c) not in "+#&."}
-_TABLE[ord("_")] = " "
-_ASCII_TABLE = bytes(ord(" ") if c in _TABLE else c for c in range(256))[:128] + bytes(range(128, 256))
-_NON_ASCII_SEP = re.compile(r"[^\x00-\x7f\w]|_")
-_DOT = re.compile(r"\.(?![a-z0-9]|NET\b)")
+# The text is normalised as ASCII bytes: every non-ASCII code point becomes one "?" byte (so offsets stay valid), then
+# one bytes.translate turns every byte that is not a letter, digit or one of + # & . into a space and lowercases.
+# A '.' stays only inside a name ("node.js", "asp.net", ".NET"), not at a sentence end ("Python. Experience").
+_ASCII_TABLE = bytes(
+    c + 32 if 65 <= c <= 90 else c if (chr(c).isalnum() and c < 128) or chr(c) in "+#&." else 32 for c in range(256)
+)
+_DOT = re.compile(rb"\.(?![a-z0-9]|NET\b)")
 
 # HTML entities left in scraped text ("LLM&#39;s", "R&amp;D") become spaces of the same length.
-_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+_ENTITY = re.compile(rb"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 # Scrapes that dropped line breaks glue a skill to the next line's first word ("SQLAble to", "PythonExperience
 # with"). In text without any line break, a space is inserted before such common line-opening words; a closed
@@ -60,29 +59,23 @@ _GLUE_WORDS = frozenset(
         "Background Proven Superior Detail Curiosity Intellectual Willingness Job Equal"
     ).split()
 )
-_GLUE_CAND = re.compile(r"(?<=[A-Za-z0-9)+#])[A-Z][a-z]+\b")
+_GLUE_CAND = re.compile(r"[a-z0-9)+#A-Z]([A-Z][a-z]+)")
 
 
 def _glue_points(text: str) -> list[int]:
     if "\n" in text:
         return []
-    return [m.start() for m in _GLUE_CAND.finditer(text) if m.group() in _GLUE_WORDS]
+    return [m.start(1) for m in _GLUE_CAND.finditer(text) if m.group(1) in _GLUE_WORDS]
 
 
 def normalize_text(text: str) -> str:
     """Lowercase ``text`` and turn separators into spaces, keeping its length so offsets stay valid."""
-    if "&" in text and ";" in text:
-        text = _ENTITY.sub(lambda m: " " * len(m.group()), text)
-    if "." in text:
-        text = _DOT.sub(" ", text)
-    low = text.lower()
-    if len(low) != len(text):  # a few characters ("İ") lowercase to two; keep one-to-one
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    if not low.isascii():  # most postings are ASCII but for curly quotes, dashes and bullets
-        low = _NON_ASCII_SEP.sub(" ", low)
-    if low.isascii():
-        return low.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
-    return low.translate(_TABLE)
+    raw = text.encode("ascii", "replace")
+    if b"&" in raw and b";" in raw:
+        raw = _ENTITY.sub(lambda m: b" " * len(m.group()), raw)
+    if b"." in raw:
+        raw = _DOT.sub(b" ", raw)
+    return raw.translate(_ASCII_TABLE).decode("ascii")
 
 
 def _key(spelling: str) -> str:
@@ -185,13 +178,14 @@ def load_context_rules(path: Path = CONTEXT_FILE) -> tuple[dict[str, list[Contex
     return rules, implies
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     skill: str
     start: int
     end: int
     form: str
-    accepted: bool = field(default=True)
+    rule: ContextRule | None
+    accepted: bool = True
 
 
 class SkillExtractor:
@@ -217,7 +211,8 @@ class SkillExtractor:
                         continue  # the first owner wins: ids come before aliases of later skills
                     owners[key] = sid
                     form = key.strip()
-                    self._automaton.add_word(key, (len(key), sid, form))
+                    rule = next((r for r in self.rules.get(sid, ()) if r.applies_to(form)), None)
+                    self._automaton.add_word(key, (len(key), sid, form, rule))
         self._automaton.make_automaton()
 
     # -- matching ------------------------------------------------------------------------------------------
@@ -235,25 +230,25 @@ class SkillExtractor:
             parts.append(norm[prev:])
             norm = " ".join(parts)
         padded = " " + norm + " "
-        found: list[tuple[int, int, str, str]] = []
-        for end_idx, (klen, sid, form) in self._automaton.iter(padded):
+        found: list[tuple[int, int, str, str, ContextRule | None]] = []
+        for end_idx, (klen, sid, form, rule) in self._automaton.iter(padded):
             # key spans padded[end_idx-klen+1 : end_idx+1]; its core skips the two padding spaces; -1 for the pad
             start = end_idx - klen + 1
             end = end_idx - 1
             if inserted:
                 start -= bisect_left(inserted, start)
                 end -= bisect_left(inserted, end)
-            found.append((start, end, sid, form))
+            found.append((start, end, sid, form, rule))
         if not found:
             return []
         # leftmost-longest, non-overlapping: "sql server" wins over "sql", "t-sql" over "sql"
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         out: list[_Candidate] = []
         last_end = -1
-        for start, end, sid, form in found:
+        for start, end, sid, form, rule in found:
             if start < last_end:
                 continue
-            out.append(_Candidate(sid, start, end, form))
+            out.append(_Candidate(sid, start, end, form, rule))
             last_end = end
         return out
 
@@ -298,7 +293,7 @@ class SkillExtractor:
     def _resolve(self, text: str, cands: list[_Candidate]) -> list[_Candidate]:
         waiting: list[tuple[_Candidate, ContextRule]] = []
         for cand in cands:
-            rule = next((r for r in self.rules.get(cand.skill, ()) if r.applies_to(cand.form)), None)
+            rule = cand.rule
             if rule is None:
                 continue
             cand.accepted = False
@@ -332,7 +327,12 @@ class SkillExtractor:
 
     def skills(self, text: str | None) -> list[str]:
         """Sorted unique canonical skill ids mentioned in ``text``."""
-        return self.skills_of(self.extract(text))
+        if not text:
+            return []
+        ids = {c.skill for c in self._resolve(text, self._candidates(text))}
+        for sid in [i for i in ids if i in self.implies]:
+            ids.update(self.implies[sid])
+        return sorted(ids)
 
 
 @lru_cache(maxsize=1)

@@ -251,11 +251,14 @@ _SPLIT_RE = re.compile(
 )
 _INNER_HYPHEN_RE = re.compile(r"(?<=\S)[-_](?=\S)")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "Sr Data EngineerRemote", "AzureDataEngineer"
+_ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|dev)\.(?=[a-z])")
 
 
 def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
     """Split a title into (separator before, English tokens) segments."""
-    s = _fold(title)
+    s = _fold(_CAMEL_RE.sub(" ", title))
+    s = _ABBREV_DOT_RE.sub(r"\1 ", s)  # "Jr.Data Analyst"
     s = re.sub(r"\bc\+\+", " cpp ", s)
     s = re.sub(r"\bc#", " csharp ", s)
     s = re.sub(r"(?<![a-z0-9])\.net\b", " dotnet ", s)
@@ -382,10 +385,7 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
     seg.head = head
     pre, post = items[:h], items[h + 1 :]
     e = head.entry
-    if e.fixed is not None:
-        seg.kind, seg.role, seg.strong, seg.has_func = "fixed", e.fixed, True, True
-        return seg
-    kind = e.head or "other"
+    kind = "fixed" if e.fixed is not None else (e.head or "other")
     seg.kind = kind
 
     # a person noun in front: "Data Scientist Lead", "Data Analyst Intern" -> that person; "Product Owner Data
@@ -395,11 +395,12 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
         sub = _parse("", [w for it in pre[: inner[-1] + 1] for w in it.words], rules)
         if sub.role != "other" and (sub.strong or kind in rules.carrier):
             seg.has_func, seg.strong, seg.role = True, sub.strong, sub.role
-            if (
-                kind in rules.leading and kind != "exec"
-            ):  # "Data Analyst Team Lead", "X Manager" -> leadership
+            if kind in rules.leading and kind != "exec":  # "Data Analyst Team Lead" -> leadership
                 seg.role = _family_lead(sub.role, rules)
             return seg
+    if e.fixed is not None:  # "Data Analyst Report Writer" keeps the first full role, else the fixed one
+        seg.role, seg.strong, seg.has_func = e.fixed, True, True
+        return seg
 
     pre_funcs = [it.entry.func for it in pre if it.entry.func is not None]
     post_items = post[1:] if post and post[0].entry.prep else post
