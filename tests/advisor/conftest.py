@@ -9,6 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from careerlens.settings import Settings, get_settings
+
 _BUILDERS = Path(__file__).parents[1] / "fixtures" / "advisor" / "resume_builders.py"
 
 
@@ -27,10 +29,9 @@ def rb() -> ModuleType:
 
 
 @pytest.fixture()
-def no_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A warehouse path that does not exist, and no bundled snapshot: market figures say 'no data'."""
-    monkeypatch.delenv("CAREERLENS_DB", raising=False)
-    return tmp_path / "absent.duckdb"
+def offline(tmp_path: Path) -> Settings:
+    """Settings with no warehouse and no snapshot: market figures say 'no data', whatever is installed."""
+    return get_settings(db=tmp_path / "absent.duckdb", snapshot_dir=tmp_path / "no-snapshot")
 
 
 @pytest.fixture()

@@ -1,5 +1,5 @@
-"""Reading resumes: real PDF (one and two columns), DOCX (with tables), TXT and Markdown; type by content; every
-bad input is a ResumeError with a clear message; date ranges, years of experience and the level estimate."""
+"""Reading resumes: real PDF (one and two columns), DOCX (with tables), TXT and Markdown; type by content;
+every bad input is a ResumeError with a clear message; date ranges, years of experience, level estimate."""
 
 from __future__ import annotations
 
@@ -79,7 +79,9 @@ def _encrypted_pdf(tmp_path: Path, rb: ModuleType) -> Path:
 
 def _bad_inputs(tmp_path: Path, rb: ModuleType) -> dict[str, tuple[Path, str]]:
     corrupt = tmp_path / "corrupt.pdf"
-    corrupt.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage" + bytes(range(256)) * 4)
+    corrupt.write_bytes(
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage" + bytes(range(256)) * 4
+    )
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     blank = tmp_path / "blank.txt"
@@ -120,8 +122,8 @@ def _bad_inputs(tmp_path: Path, rb: ModuleType) -> dict[str, tuple[Path, str]]:
     }
 
 
-BAD = ["corrupt", "encrypted", "empty", "blank", "unknown type", "too big", "zip bomb", "zip not word", "german",
-       "chinese", "scanned"]  # fmt: skip
+BAD = ["corrupt", "encrypted", "empty", "blank", "unknown type", "too big", "zip bomb", "zip not word",
+       "german", "chinese", "scanned"]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", BAD)
@@ -172,7 +174,9 @@ def test_years_merge_overlapping_ranges() -> None:
     assert years_of_experience(ranges, today=TODAY) == pytest.approx(4 + 25 / 12, abs=0.05)
 
 
-@pytest.mark.parametrize(("years", "level"), [(0.5, "entry"), (1.9, "entry"), (2, "mid"), (5, "senior"), (9, "lead")])
+@pytest.mark.parametrize(
+    ("years", "level"), [(0.5, "entry"), (1.9, "entry"), (2, "mid"), (5, "senior"), (9, "lead")]
+)
 def test_level_from_years(years: float, level: str) -> None:
     assert level_from_years(years) == level
 

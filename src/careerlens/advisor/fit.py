@@ -9,8 +9,8 @@ from __future__ import annotations
 from careerlens.advisor.models import Preferences, RoleFit, UserProfile
 from careerlens.kb.roles import KnowledgeBase, Role
 
-# weights of the parts of the score; renormalised over the parts that are present
-PART_WEIGHTS = {"skills": 0.5, "preference": 0.3, "experience": 0.1, "level": 0.1}
+# weights of the parts of the score; when skills or preferences are missing, the other takes their weight
+PART_WEIGHTS = {"skills": 0.45, "preference": 0.35, "experience": 0.1, "level": 0.1}
 LEVEL_ORDER = ("entry", "mid", "senior", "lead", "executive")
 SKIP_ROLES = {"other"}
 
@@ -28,10 +28,11 @@ def skill_coverage(role: Role, skills: set[str]) -> tuple[float, list[str], list
 
 
 def preference_score(role_id: str, prefs: Preferences) -> float | None:
-    """0..1 with 0.5 neutral: the role's summed effects over the largest possible swing."""
+    """0..1 with 0.5 neutral: the role's summed effects over the largest swing any role could have had."""
     if role_id not in prefs.effects:
         return None
-    swing = max(abs(prefs.effect_min.get(role_id, 0)), abs(prefs.effect_max.get(role_id, 0)))
+    # one scale for all roles (the largest swing any role could have had), so strong answers stand out
+    swing = max([abs(v) for v in (*prefs.effect_min.values(), *prefs.effect_max.values())] or [0])
     if swing == 0:
         return 0.5
     return max(0.0, min(1.0, 0.5 + prefs.effects[role_id] / (2 * swing)))
@@ -105,8 +106,13 @@ def fit_role(role: Role, user: UserProfile, prefs: Preferences | None, kb: Knowl
     parts["level"] = lfit
     if lwhy:
         against.append(lwhy)
-    total_w = sum(PART_WEIGHTS[k] for k in parts)
-    score = 100.0 * sum(PART_WEIGHTS[k] * v for k, v in parts.items()) / total_w
+    weights = dict(PART_WEIGHTS)
+    if "skills" not in parts and "preference" in parts:
+        weights["preference"] += weights["skills"]
+    elif "preference" not in parts and "skills" in parts:
+        weights["skills"] += weights["preference"]
+    total_w = sum(weights[k] for k in parts)
+    score = 100.0 * sum(weights[k] * v for k, v in parts.items()) / total_w
     return RoleFit(
         role=role.id,
         name=role.name,

@@ -14,6 +14,7 @@ from careerlens.advisor.models import Gap
 from careerlens.kb.roles import Role
 
 NEUTRAL_DEMAND = 0.25  # demand factor used when there is no measured share (a typical mid-table share)
+MIN_DEMAND = 0.01
 
 
 @dataclass
@@ -73,7 +74,12 @@ def rank_gaps(
             continue
         share_n = market.demand.get(rs.skill)
         prem = market.premium.get(rs.skill)
-        demand_factor = share_n[0] if share_n else NEUTRAL_DEMAND
+        # measured demand: the share (a skill the postings never name gets a small floor, so weight still
+        # orders such skills); no demand data at all: a neutral factor, and the gap says "no data"
+        if share_n:
+            demand_factor = max(share_n[0], MIN_DEMAND)
+        else:
+            demand_factor = MIN_DEMAND if market.demand_base else NEUTRAL_DEMAND
         premium_factor = 1.0 + max(prem[0], 0.0) / 100.0 if prem else 1.0
         priority = rs.weight_value * demand_factor * premium_factor
         why = [f"{rs.weight.replace('_', ' ')} skill of {role.name} (weight {rs.weight_value})"]

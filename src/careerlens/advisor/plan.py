@@ -21,7 +21,7 @@ def stage_of(skill: str, prereqs: SkillPrereqs) -> str:
 
 
 def missing_prerequisites(skill: str, prereqs: SkillPrereqs, known: set[str]) -> set[str]:
-    """The skill and its transitive prerequisites the user lacks (a known skill's prerequisites are assumed)."""
+    """The skill and its transitive prerequisites the user lacks (those of known skills are assumed)."""
     out: set[str] = set()
     stack = [skill]
     while stack:
