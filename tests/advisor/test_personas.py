@@ -99,3 +99,22 @@ def test_no_market_data_says_no_data(personas: dict[str, Path], offline: Setting
     assert all(s.salary.withheld and s.salary.median is None for s in advice.path)
     assert advice.model_dump()["schema"] == "careerlens.advice/v1"
     assert '"schema":"careerlens.advice/v1"' in advice.model_dump_json()
+
+
+def test_resume_and_answers_together(personas: dict[str, Path], offline: Settings) -> None:
+    answers = {"genai": "very", "work_focus": "applications", "coding": "a_lot", "region": "north_america"}
+    advice = advise(resume=personas["backend"], answers=answers, settings=offline)
+    assert advice.profile.sources == ["resume", "questionnaire"]
+    assert advice.profile.region == "North America"
+    assert advice.profile.current_role == "software_engineer"  # from the resume
+    rank = {f.role: f.rank for f in advice.fits}
+    without = advise(resume=personas["backend"], settings=offline)
+    assert (
+        rank["ai_engineer"] < {f.role: f.rank for f in without.fits}["ai_engineer"]
+    )  # preferences move it up
+
+
+def test_resume_bytes_upload(personas: dict[str, Path], offline: Settings) -> None:
+    data = personas["analyst"].read_bytes()
+    advice = advise(resume_bytes=data, resume_name="upload.bin", settings=offline)
+    assert advice.profile.current_role == "data_analyst"

@@ -224,3 +224,39 @@ def test_pdf_report_renders_with_charts(tmp_path: Path, db: list[str]) -> None:
     for page_png in pages:
         pixels = imread(str(page_png))
         assert pixels.std() > 0.01, f"{page_png.name} is blank"
+
+
+def test_ask_reads_the_questionnaire_from_the_terminal(db: list[str]) -> None:
+    from careerlens.kb.questions import load_questionnaire
+
+    qn = load_questionnaire()
+    # pick the option whose id we want by its number; multi and number questions take text
+    wanted = {
+        "work_focus": "models",
+        "math": "love",
+        "research_shipping": "paper",
+        "leadership": "individual",
+    }
+    lines: list[str] = []
+    for q in qn.questions:
+        if q.kind == "number":
+            lines.append("2")
+        elif q.kind == "multi":
+            lines.append("6")
+        else:
+            ids = [o.id for o in q.options]
+            lines.append(str(ids.index(wanted[q.id]) + 1 if q.id in wanted else 1))
+    lines.append("python, pytorch, telepathy")  # the skills question; unknown names are skipped
+    result = runner.invoke(app, ["advise", "--ask", "--json", *db], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["fits"][0]["role"] == "research_scientist"
+    assert data["profile"]["skills"] == ["python", "pytorch"]
+    assert data["profile"]["years_experience"] == 2
+
+
+def test_ask_and_answers_conflict(tmp_path: Path, db: list[str]) -> None:
+    f = tmp_path / "a.toml"
+    f.write_text('math = "love"\n', encoding="utf-8")
+    code, out = _run(["advise", "--ask", "--answers", str(f), *db])
+    assert code == 2 and "--ask and --answers" in out

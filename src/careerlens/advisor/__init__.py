@@ -17,7 +17,7 @@ from careerlens.advisor.models import Advice, Preferences, ResumeProfile, UserPr
 from careerlens.advisor.path import build_path
 from careerlens.advisor.plan import build_plan
 from careerlens.advisor.questionnaire import load_answers, validate_answers
-from careerlens.advisor.resume import parse_resume, read_resume
+from careerlens.advisor.resume import parse_resume, read_resume, read_resume_bytes
 from careerlens.errors import CareerlensError, InputError
 from careerlens.kb.questions import load_prereqs
 from careerlens.kb.roles import LEVEL_ORDER, load_kb
@@ -82,13 +82,19 @@ def advise(
     answers: str | Path | Mapping[str, Any] | Preferences | None = None,
     resume: str | Path | None = None,
     resume_text: str | None = None,
+    resume_bytes: bytes | None = None,
+    resume_name: str = "resume",
     target: str | None = None,
     region: str | None = None,
     db: str | Path | None = None,
     settings: Settings | None = None,
 ) -> Advice:
-    """Advice from questionnaire answers (file, mapping or Preferences) and/or a resume (file or text)."""
-    if answers is None and resume is None and resume_text is None:
+    """Advice from questionnaire answers (file, mapping or Preferences) and/or a resume (file, bytes or text).
+
+    ``resume_bytes`` (with ``resume_name`` for messages) is an upload, e.g. from the web app; it gets the same
+    checks as a file (size, type by content, zip bomb, encryption, language).
+    """
+    if answers is None and resume is None and resume_text is None and resume_bytes is None:
         raise InputError(
             "nothing to advise on: give questionnaire answers and/or a resume",
             hint="pass --answers FILE (TOML/JSON) or --resume FILE, or run `careerlens advise` in a terminal",
@@ -105,6 +111,9 @@ def advise(
     profile: ResumeProfile | None = None
     if resume is not None:
         profile = parse_resume(read_resume(resume, max_bytes=settings.max_upload_bytes).text)
+    elif resume_bytes is not None:
+        read = read_resume_bytes(resume_bytes, name=resume_name, max_bytes=settings.max_upload_bytes)
+        profile = parse_resume(read.text)
     elif resume_text is not None:
         profile = parse_resume(resume_text)
     user = build_profile(profile, prefs, region)

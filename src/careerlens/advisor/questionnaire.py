@@ -174,8 +174,14 @@ def load_answers(path: str | Path, questionnaire: Questionnaire | None = None) -
 Asker = Callable[[Question], AnswerValue | None]
 
 
-def ask_interactive(questionnaire: Questionnaire | None = None, asker: Asker | None = None) -> Preferences:
-    """Ask every question (Rich prompts by default; ``asker`` lets another front end supply the answers)."""
+def ask_interactive(
+    questionnaire: Questionnaire | None = None, asker: Asker | None = None, *, ask_skills: bool = False
+) -> Preferences:
+    """Ask every question (Rich prompts by default; ``asker`` lets another front end supply the answers).
+
+    With ``ask_skills`` (no resume given) the user is also asked for the skills they have; unknown names are
+    reported and left out rather than failing the whole questionnaire.
+    """
     qn = questionnaire or load_questionnaire()
     ask = asker or rich_asker()
     raw: dict[str, AnswerValue] = {}
@@ -183,28 +189,59 @@ def ask_interactive(questionnaire: Questionnaire | None = None, asker: Asker | N
         value = ask(q)
         if value is not None:
             raw[q.id] = value
+    if ask_skills and asker is None:
+        raw[SKILLS_KEY] = _ask_skills()
     return validate_answers(raw, qn, file="interactive answers")
 
 
+def _ask_skills() -> list[str]:
+    from rich.console import Console
+    from rich.prompt import Prompt
+
+    console = Console(stderr=True)
+    text = Prompt.ask(
+        "\n[bold]Which skills do you already have?[/] (comma separated, e.g. python, sql; empty to skip)",
+        default="",
+        show_default=False,
+        console=console,
+    )
+    known: list[str] = []
+    for name in [t.strip() for t in text.split(",") if t.strip()]:
+        try:
+            known.extend(_canonical_skills([name], "interactive answers"))
+        except InputError:
+            console.print(f"  [yellow]skipped unknown skill {name!r}[/]")
+    return known
+
+
 def rich_asker() -> Asker:
-    """A question asker that prints numbered options and reads the choice with Rich prompts."""
+    """A question asker that prints numbered options and reads the choice with Rich prompts.
+
+    Prompts go to stderr so that `--json` output on stdout stays clean.
+    """
     from rich.console import Console
     from rich.prompt import IntPrompt, Prompt
 
-    console = Console()
+    console = Console(stderr=True)
 
     def ask(q: Question) -> AnswerValue | None:
         console.print(f"\n[bold]{q.text}[/]")
         if q.kind == "number":
-            return IntPrompt.ask("  years", default=q.min or 0)
+            while True:
+                years = IntPrompt.ask("  years", default=q.min or 0, console=console)
+                if q.min is not None and q.max is not None and q.min <= years <= q.max:
+                    return years
+                console.print(f"  [red]please enter a number from {q.min} to {q.max}[/]")
         for i, o in enumerate(q.options, 1):
             console.print(f"  [cyan]{i:>2}[/] {o.label}")
         choices = [str(i) for i in range(1, len(q.options) + 1)]
         if q.kind == "choice":
-            picked = IntPrompt.ask("  your choice", choices=choices, show_choices=False)
+            picked = IntPrompt.ask("  your choice", choices=choices, show_choices=False, console=console)
             return q.options[picked - 1].id
         while True:
-            text = Prompt.ask("  your choices (numbers, comma separated)", default=str(len(q.options)))
+            text = Prompt.ask(
+                "  your choices (numbers, comma separated)", default=str(len(q.options)), console=console
+            )
             parts = [p.strip() for p in text.split(",") if p.strip()]
             if parts and all(p in choices for p in parts):
                 return [q.options[int(p) - 1].id for p in parts]

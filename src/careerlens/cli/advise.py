@@ -28,6 +28,9 @@ TargetOption = Annotated[
 RegionOption = Annotated[
     str | None, typer.Option("--region", help="Region for salaries, e.g. 'North America' or 'europe'.")
 ]
+AskOption = Annotated[
+    bool, typer.Option("--ask", help="Ask the questionnaire in the terminal (the default with no inputs).")
+]
 ReportOption = Annotated[
     Path | None,
     typer.Option(
@@ -114,6 +117,7 @@ def advise_cmd(
     target: TargetOption = None,
     region: RegionOption = None,
     report: ReportOption = None,
+    ask: AskOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -131,13 +135,15 @@ def advise_cmd(
                 "unknown report format", file=str(report), hint="name the report out.md, out.html or out.pdf"
             )
         prefs = None
-        if answers is None and resume is None:
-            if as_json or not sys.stdin.isatty():
-                raise InputError(
-                    "no answers and no resume, and no terminal to ask the questions in",
-                    hint="pass --answers FILE (TOML or JSON) and/or --resume FILE",
-                )
-            prefs = ask_interactive()
+        if answers is None and resume is None and not ask and not sys.stdin.isatty():
+            raise InputError(
+                "no answers and no resume, and no terminal to ask the questions in",
+                hint="pass --answers FILE (TOML or JSON) and/or --resume FILE (or --ask to answer on stdin)",
+            )
+        if ask or (answers is None and resume is None):
+            if answers is not None:
+                raise InputError("--ask and --answers both give answers", hint="use one of them")
+            prefs = ask_interactive(ask_skills=resume is None)
         result = advise(
             answers=answers if prefs is None else prefs, resume=resume, target=target, region=region, db=db
         )
