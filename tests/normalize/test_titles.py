@@ -86,6 +86,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
         ("Responsable Data Science", "ml_leadership"),
         ("Analityk danych", "data_analyst"),
         ("Sviluppatore Software", "software_engineer"),
+        # text quirks: glued words, abbreviations with dots
+        ("Sr Data EngineerRemote", "data_engineer"),
+        ("Jr.Data Analyst", "data_analyst"),
+        ("DevSecOps Engineer", "cloud_engineer"),
+        ("Senior QA Engineer (AI Platform Team)", "software_engineer"),
+        ("Data Analyst with Python Developer experience", "data_analyst"),
+        ("Python Developer with AI/ML", "machine_learning_engineer"),
         # unknown or generic -> other
         ("Engineer", "other"),
         ("Senior Associate", "other"),

@@ -1,6 +1,7 @@
 """Geography: country names and codes to ISO 3166-1 alpha-2, World Bank regions, and postings' free-text locations.
 
-The table ``data/countries.csv`` (iso2, name, region, aliases) is the single source; pycountry adds ISO-3 codes and
+The table ``data/countries.csv`` (iso2, name, region, aliases) is the single source; pycountry adds ISO-3
+    codes and
 official names. Everything is cached, so ingest calls these once per *distinct* value and joins back in SQL.
 """
 
