@@ -1,4 +1,5 @@
-"""Geography: country names and codes to ISO 3166-1 alpha-2, World Bank regions, and postings' free-text locations.
+"""Geography: country names and codes to ISO 3166-1 alpha-2, World Bank regions, and postings'
+free-text locations.
 
 The table ``data/countries.csv`` (iso2, name, region, aliases) is the single source; pycountry adds ISO-3
     codes and
@@ -69,7 +70,8 @@ def _table() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
 
 @lru_cache(maxsize=8192)
 def to_iso2(value: str | None) -> str | None:
-    """ISO2 of an ISO2/ISO3 code or an English country name (aliases like 'USA', 'UK', 'Türkiye'); None if unknown."""
+    """ISO2 of an ISO2/ISO3 code or an English country name (aliases like 'USA', 'UK', 'Türkiye'); None
+    if unknown."""
     if value is None:
         return None
     text = value.strip()
@@ -85,7 +87,8 @@ def to_iso2(value: str | None) -> str | None:
 
 
 def region_of(iso2: str | None) -> str | None:
-    """World Bank region of an ISO2 code (one of REGIONS); None for unknown codes and Antarctica-like territories."""
+    """World Bank region of an ISO2 code (one of REGIONS); None for unknown codes and Antarctica-like
+    territories."""
     if not iso2:
         return None
     entry = _table()[0].get(iso2.upper())
@@ -101,20 +104,23 @@ def country_name(iso2: str) -> str | None:
 def _part_country(part: str, *, last: bool, n_parts: int) -> str | None:
     up = part.upper()
     if n_parts >= 2 and last and len(part) == 2 and part.isupper():
-        # "Austin, TX" / "Toronto, ON": a 2-letter last part is a state or province before it is a country code
+        # "Austin, TX" / "Toronto, ON": a 2-letter last part is a state or province before it is a
+        # country code
         if up in US_STATES:
             return "US"
         if up in CA_PROVINCES:
             return "CA"
     if part.lower() in _US_STATE_NAMES:
-        # "Georgia" alone is read as the US state: these postings are US-centred (documented in docs/data-rules.md)
+        # "Georgia" alone is read as the US state: these postings are US-centred (documented in
+        # docs/data-rules.md)
         return "US"
     return to_iso2(part)
 
 
 @lru_cache(maxsize=65536)
 def location_to_iso2(location: str | None) -> str | None:
-    """Country of a postings location ('Bennington, NE' → US, 'London, United Kingdom' → GB); None when it names none.
+    """Country of a postings location ('Bennington, NE' → US, 'London, United Kingdom' → GB); None when
+    it names none.
 
     'Anywhere' / 'Remote' and multi-country areas give None: the location does not say where the job is.
     """
@@ -137,7 +143,8 @@ def location_to_iso2(location: str | None) -> str | None:
 
 
 def posting_country(location: str | None, job_country: str | None) -> str | None:
-    """Country of a Luke Barousse posting: the location when it names one, else job_country — but never 'Sudan' alone.
+    """Country of a Luke Barousse posting: the location when it names one, else job_country — but never
+    'Sudan' alone.
 
     The scrape writes job_country='Sudan' on thousands of US rows (a search_location artefact, see SOURCES.md), so
     Sudan is kept only when the location itself says Sudan; otherwise the country is unknown (None).

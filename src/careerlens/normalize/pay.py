@@ -25,9 +25,12 @@ MIN_USD_YEAR = 1_000.0
 MAX_USD_YEAR = 5_000_000.0
 
 _HEADER = (
-    "# USD per unit of currency by year, derived from the CC0 aijobs.net salary index (ai_jobs_salaries.csv):\n"
-    "# usd_per_unit = median(salary_in_usd / salary) over n rows of that currency and work_year (upstream's own FX).\n"
-    "# Written by careerlens.normalize.pay.derive_fx_table during `careerlens snapshot build`; do not edit by hand.\n"
+    "# USD per unit of currency by year, derived from the CC0 aijobs.net salary index "
+    "(ai_jobs_salaries.csv):\n"
+    "# usd_per_unit = median(salary_in_usd / salary) over n rows of that currency and work_year "
+    "(upstream's own FX).\n"
+    "# Written by careerlens.normalize.pay.derive_fx_table during `careerlens snapshot build`; do not "
+    "edit by hand.\n"
 )
 
 
@@ -43,7 +46,8 @@ class FxRate:
 def derive_fx_table(
     source: duckdb.DuckDBPyConnection | str | Path, table: str = "ai_jobs_raw"
 ) -> list[FxRate]:
-    """FX rates from ai-jobs data: a path to ai_jobs_salaries.csv, or a connection holding its raw rows in ``table``."""
+    """FX rates from ai-jobs data: a path to ai_jobs_salaries.csv, or a connection holding its raw rows
+    in ``table``."""
     if isinstance(source, str | Path):
         con = duckdb.connect()
         rel = f"read_csv('{str(source).replace(chr(39), chr(39) * 2)}', all_varchar=true, header=true)"
@@ -105,7 +109,8 @@ def register_fx(con: duckdb.DuckDBPyConnection, name: str = "fx_usd", path: Path
 
 
 def usd_per_unit(currency: str, year: int, path: Path = FX_FILE) -> float:
-    """USD per unit of ``currency`` in ``year`` (nearest year when the exact one is missing; ties → the later)."""
+    """USD per unit of ``currency`` in ``year`` (nearest year when the exact one is missing; ties → the
+    later)."""
     cur = currency.strip().upper()
     if cur == "USD":
         return 1.0
