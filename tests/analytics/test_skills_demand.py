@@ -130,3 +130,36 @@ def test_missing_aggregates_raise_store_error(tmp_path: Path) -> None:
         s.con.execute("DROP TABLE agg_posting_counts")
         with pytest.raises(StoreError):
             demand(s, by="year")
+
+
+def add_generic_postings(store: Store) -> None:
+    """Three more MLE postings (Oct 2024) from a second data set whose skills have no GenAI term."""
+    for pid in (201, 202, 203):
+        store.con.execute(
+            "INSERT INTO postings (posting_id, run_id, file_sha256, row_number, source, title, role, level, "
+            "country, year, month, has_description) VALUES (?, 'g', 'sha', ?, 'generic', 'ML Engineer', "
+            "'machine_learning_engineer', 'mid', 'US', 2024, 10, TRUE)",
+            [pid, pid],
+        )
+        store.con.execute("INSERT INTO posting_skills VALUES (?, 'excel', 'extractor')", [pid])
+    refresh_aggregates(store.con)
+
+
+def test_data_sets_are_not_mixed_by_default(postings_store: Store) -> None:
+    add_generic_postings(postings_store)
+    t = top_skills(postings_store, "mle", min_n=1)
+    assert t.data_set == "postings" and t.n_with_skills == 10 and "generic (n=3)" in t.data_set_note
+    pooled = top_skills(postings_store, "mle", min_n=1, source="all")
+    assert pooled.data_set == "all" and pooled.n_with_skills == 13
+    only = top_skills(postings_store, "mle", min_n=1, source="generic")
+    assert [(s.skill, s.n) for s in only.skills] == [("excel", 3)]
+    with pytest.raises(InputError):
+        top_skills(postings_store, "mle", source="nope")
+
+
+def test_genai_share_not_measurable_without_genai_vocabulary(postings_store: Store) -> None:
+    add_generic_postings(postings_store)
+    d = demand(postings_store, by="year", min_n=1, source="generic")
+    assert not d.genai_measurable and "not measurable" in (d.genai_note or "")
+    assert all(c.genai_withheld and c.genai_share is None for c in d.cells)
+    assert demand(postings_store, by="year", min_n=1).genai_measurable

@@ -23,7 +23,14 @@ from pydantic import Field
 
 from careerlens.analytics.models import Interval, ResultModel, VerdictValue
 from careerlens.analytics.salary import StoreLike, open_default_store, resolve_role
-from careerlens.analytics.skills import POSTINGS_CAVEATS, postings_source, query
+from careerlens.analytics.skills import (
+    POSTINGS_CAVEATS,
+    data_set_note,
+    postings_source,
+    query,
+    resolve_data_set,
+    source_clause,
+)
 from careerlens.analytics.stats import percentile_interval, withheld_note
 from careerlens.errors import InputError
 from careerlens.settings import Settings, get_settings
@@ -79,6 +86,8 @@ class Convergence(ResultModel):
     claim: str
     verdict: VerdictValue
     explanation: str
+    data_set: str = Field(description="the postings data set used (a reader name), or 'all'")
+    data_set_note: str
     source: str
     caveats: list[str] = Field(default_factory=lambda: list(POSTINGS_CAVEATS))
 
@@ -119,21 +128,25 @@ def _slope(t: NDArray[np.float64], y: NDArray[np.float64], groups: NDArray[np.in
 
 
 def _period_data(
-    store: StoreLike, roles: tuple[str, str], by: str
+    store: StoreLike, roles: tuple[str, str], by: str, source: str | None
 ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], dict[str, int]], dict[str, int]]:
     key = (
         "CAST(year AS VARCHAR)"
         if by == "year"
         else ("CAST(year AS VARCHAR) || '-' || lpad(CAST(month AS VARCHAR), 2, '0')")
     )
-    cond = "role IN (?, ?) AND year IS NOT NULL" + (" AND month IS NOT NULL" if by == "month" else "")
+    src, src_params = source_clause(source)
+    cond = f"role IN (?, ?) AND {src} AND year IS NOT NULL" + (
+        " AND month IS NOT NULL" if by == "month" else ""
+    )
+    params = [*roles, *src_params]
     n: dict[tuple[str, str], int] = {}
     year_of: dict[str, int] = {}
     for role, k, w, y in query(
         store,
         f"SELECT role, {key}, sum(n_with_skills), min(year) FROM agg_posting_counts "
         f"WHERE {cond} GROUP BY ALL",
-        list(roles),
+        params,
     ):
         n[(str(role), str(k))] = int(w)
         year_of[str(k)] = int(y)
@@ -141,7 +154,7 @@ def _period_data(
     for role, k, skill, c in query(
         store,
         f"SELECT role, {key}, skill, sum(n_postings) FROM agg_posting_skills WHERE {cond} GROUP BY ALL",
-        list(roles),
+        params,
     ):
         counts.setdefault((str(role), str(k)), {})[str(skill)] = int(c)
     return n, counts, year_of
@@ -179,6 +192,7 @@ def converge(
     by: str = "year",
     top_k: int = 20,
     min_n: int | None = None,
+    source: str | None = None,
     settings: Settings | None = None,
     kb: Any | None = None,
 ) -> Convergence:
@@ -195,7 +209,8 @@ def converge(
     b_id, b_name = resolve_role(role_b, kb)
     if a_id == b_id:
         raise InputError("give two different roles", field="role_b", hint=f"both name {a_id!r}")
-    n, counts, year_of = _period_data(store, (a_id, b_id), by)
+    used, sets = resolve_data_set(store, source)
+    n, counts, year_of = _period_data(store, (a_id, b_id), by, used)
     rng = np.random.default_rng(settings.seed)
     samples = settings.bootstrap_samples
     keys = sorted({k for _, k in n})
@@ -241,7 +256,9 @@ def converge(
         claim=f"{a_name} and {b_name} are converging (their postings ask for increasingly similar skills)",
         verdict=verdict,
         explanation=explanation,
-        source=postings_source(store),
+        data_set=used or "all",
+        data_set_note=data_set_note(used, sets),
+        source=postings_source(store, used),
     )
 
 
@@ -337,9 +354,10 @@ def convergence(
     by: str = "year",
     top_k: int = 20,
     min_n: int | None = None,
+    source: str | None = None,
     db: str | Path | None = None,
 ) -> Convergence:
     """Library entry point: the same path as `careerlens converge`."""
     settings = get_settings(db=db)
     store = open_default_store(settings=settings)
-    return converge(store, role_a, role_b, by=by, top_k=top_k, min_n=min_n, settings=settings)
+    return converge(store, role_a, role_b, by=by, top_k=top_k, min_n=min_n, source=source, settings=settings)

@@ -15,7 +15,15 @@ from pydantic import Field
 
 from careerlens.analytics.models import Interval, ResultModel
 from careerlens.analytics.salary import StoreLike, open_default_store, resolve_role
-from careerlens.analytics.skills import POSTINGS_CAVEATS, postings_source, query, wilson_interval
+from careerlens.analytics.skills import (
+    POSTINGS_CAVEATS,
+    data_set_note,
+    postings_source,
+    query,
+    resolve_data_set,
+    source_clause,
+    wilson_interval,
+)
 from careerlens.analytics.stats import withheld_note
 from careerlens.errors import InputError
 from careerlens.settings import Settings, get_settings
@@ -28,6 +36,12 @@ _KEY_SQL: dict[str, str] = {
     "country": "country",
     "industry": "industry",
 }
+NOT_MEASURABLE = "not measurable in this data set"
+NOT_MEASURABLE_NOTE = (
+    "GenAI share is not measurable here: no posting of this data set mentions any GenAI skill, which "
+    "means its skill labels (a fixed vocabulary) have no GenAI terms, not that no job asks for them. "
+    "Use a data set whose skills were extracted from description text (--source)."
+)
 GENAI_DEFINITION = (
     "GenAI share = postings mentioning any skill of the knowledge-base category 'genai' (LLMs, "
     "generative AI, prompt engineering, RAG, fine-tuning, LangChain, vector databases, agents, ...) "
@@ -63,6 +77,12 @@ class Demand(ResultModel):
     min_n: int
     cells: list[DemandCell] = Field(default_factory=list)
     genai_definition: str = GENAI_DEFINITION
+    genai_measurable: bool = Field(
+        default=True, description="false when the data set's skills include no GenAI skill at all"
+    )
+    genai_note: str | None = None
+    data_set: str = Field(description="the postings data set used (a reader name), or 'all'")
+    data_set_note: str
     source: str
     caveats: list[str] = Field(default_factory=lambda: list(POSTINGS_CAVEATS))
 
@@ -73,6 +93,7 @@ def demand(
     role: str | None = None,
     by: str = "year",
     min_n: int | None = None,
+    source: str | None = None,
     settings: Settings | None = None,
     kb: Any | None = None,
 ) -> Demand:
@@ -84,6 +105,9 @@ def demand(
     settings = settings or get_settings()
     min_n = settings.min_n if min_n is None else min_n
     role_id = resolve_role(role, kb)[0] if role else None
+    used, sets = resolve_data_set(store, source)
+    src, src_params = source_clause(used)
+    measurable = _genai_measurable(store, src, src_params)
     key = _KEY_SQL[by]
     not_null = "year IS NOT NULL" + (" AND month IS NOT NULL" if by == "month" else "")
     if by in ("country", "industry"):
@@ -93,10 +117,11 @@ def demand(
         f"""
         WITH c AS (
             SELECT role, {key} AS k, sum(n_postings) AS n, sum(n_with_skills) AS w, sum(n_genai) AS g
-            FROM agg_posting_counts WHERE {not_null} GROUP BY ALL
+            FROM agg_posting_counts WHERE {not_null} AND {src} GROUP BY ALL
         )
         SELECT role, k, n, w, g, sum(n) OVER (PARTITION BY k) AS total FROM c
         """,
+        src_params,
     )
     cells: list[DemandCell] = []
     for r_id, k, n, w, g, total in rows:
@@ -109,7 +134,7 @@ def demand(
             cell.withheld, cell.note = True, note
         else:
             cell.share_of_postings, cell.share_ci = n / total, wilson_interval(n, total)
-        gnote = withheld_note(w, min_n)
+        gnote = withheld_note(w, min_n) if measurable else NOT_MEASURABLE
         if gnote is not None:
             cell.genai_withheld, cell.genai_note = True, gnote
         else:
@@ -119,12 +144,41 @@ def demand(
         cells.sort(key=lambda c: (c.role, c.key))
     else:
         cells.sort(key=lambda c: (c.role, -c.n_postings, c.key))
-    return Demand(by=by, role=role_id, min_n=min_n, cells=cells, source=postings_source(store))  # type: ignore[arg-type]
+    return Demand(
+        by=by,  # type: ignore[arg-type]
+        role=role_id,
+        min_n=min_n,
+        cells=cells,
+        genai_measurable=measurable,
+        genai_note=None if measurable else NOT_MEASURABLE_NOTE,
+        data_set=used or "all",
+        data_set_note=data_set_note(used, sets),
+        source=postings_source(store, used),
+    )
+
+
+def _genai_measurable(store: StoreLike, src: str, params: list[Any]) -> bool:
+    """Whether any posting of the data set mentions a GenAI skill: a fixed label vocabulary without GenAI
+    terms (the Luke Barousse postings) gives a GenAI share of 0 by construction: not a measurement."""
+    from careerlens.store.aggregates import genai_skill_ids
+
+    rows = query(
+        store,
+        f"SELECT count(*) FROM agg_posting_skills WHERE {src} AND list_contains(?, skill)",
+        [*params, genai_skill_ids()],
+    )
+    return bool(rows and rows[0][0])
 
 
 def demand_for(
-    role: str | None = None, *, by: str = "year", min_n: int | None = None, db: str | Path | None = None
+    role: str | None = None,
+    *,
+    by: str = "year",
+    min_n: int | None = None,
+    source: str | None = None,
+    db: str | Path | None = None,
 ) -> Demand:
     """Library entry point: the same path as `careerlens demand`."""
     settings = get_settings(db=db)
-    return demand(open_default_store(settings=settings), role=role, by=by, min_n=min_n, settings=settings)
+    store = open_default_store(settings=settings)
+    return demand(store, role=role, by=by, min_n=min_n, source=source, settings=settings)

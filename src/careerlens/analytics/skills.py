@@ -23,7 +23,7 @@ from pydantic import Field
 from careerlens.analytics.models import Interval, ResultModel
 from careerlens.analytics.salary import StoreLike, open_default_store, resolve_country, resolve_role
 from careerlens.analytics.stats import withheld_note
-from careerlens.errors import StoreError
+from careerlens.errors import InputError, StoreError
 from careerlens.settings import Settings, get_settings
 
 SKILLS_SCHEMA = "careerlens.skills/v1"
@@ -66,24 +66,80 @@ def newcombe_interval(k1: int, n1: int, k2: int, n2: int) -> Interval | None:
     return Interval(low=low, high=high)
 
 
-def postings_source(store: StoreLike) -> str:
-    """The postings data sets behind the aggregates, e.g. 'Luke Barousse data_jobs postings [snapshot]'."""
+def postings_source(store: StoreLike, source: str | None = None) -> str:
+    """The postings files behind the figures (of one data set, or all when ``source`` is None),
+    e.g. 'Luke Barousse data_jobs postings [snapshot]'."""
     names: list[str] = []
+    sql = "SELECT DISTINCT source_name FROM ingest_runs WHERE dataset = 'postings'"
+    params: list[Any] = []
+    if source is not None:
+        sql += " AND source = ?"
+        params.append(source)
     try:
-        rows = store.con.execute(
-            "SELECT DISTINCT source_name FROM ingest_runs WHERE dataset = 'postings' ORDER BY 1"
-        ).fetchall()
-        names = [str(r[0]) for r in rows if r[0]]
+        names = [str(r[0]) for r in store.con.execute(sql + " ORDER BY 1", params).fetchall() if r[0]]
     except duckdb.Error:
         names = []
     if not names:
-        try:
-            rows = store.con.execute("SELECT DISTINCT source FROM agg_posting_counts ORDER BY 1").fetchall()
-            names = [f"postings ({r[0]})" for r in rows if r[0]]
-        except duckdb.Error:
-            names = []
-    label = "; ".join(names) or "job postings"
-    return f"{label} [{getattr(store, 'kind', 'store')}]"
+        names = [f"postings ({source or 'all data sets'})"]
+    return "; ".join(names) + f" [{getattr(store, 'kind', 'store')}]"
+
+
+class DataSet(ResultModel):
+    """A postings data set (the reader that loaded it) and how many postings it holds."""
+
+    source: str
+    n_postings: int
+
+
+def postings_data_sets(store: StoreLike) -> list[DataSet]:
+    """Every postings data set in the aggregates, largest first."""
+    rows = query(
+        store,
+        "SELECT source, sum(n_postings) FROM agg_posting_counts WHERE source IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    return [DataSet(source=str(s), n_postings=int(n)) for s, n in rows]
+
+
+def resolve_data_set(store: StoreLike, source: str | None) -> tuple[str | None, list[DataSet]]:
+    """The data set figures use: by default the largest, because data sets differ in how skills were found
+    (a fixed label vocabulary vs. extraction from description text) and must not be mixed silently;
+    ``'all'`` pools them (returns None)."""
+    sets = postings_data_sets(store)
+    if source is not None and source.strip().casefold() == "all":
+        return None, sets
+    if source is None:
+        return (sets[0].source if sets else None), sets
+    for d in sets:
+        if d.source.casefold() == source.strip().casefold():
+            return d.source, sets
+    raise InputError(
+        f"no postings data set {source!r}",
+        field="source",
+        hint="use one of " + ", ".join([d.source for d in sets] + ["all"]),
+    )
+
+
+def source_clause(source: str | None) -> tuple[str, list[Any]]:
+    """SQL condition (with its parameters) restricting the aggregates to a data set; TRUE for all."""
+    return ("source = ?", [source]) if source is not None else ("TRUE", [])
+
+
+DATA_SET_NOTE = (
+    "Figures use one postings data set ({used}); data sets are not mixed by default because they found "
+    "skills differently (a fixed label vocabulary vs. extraction from description text). Others: {others}."
+)
+
+
+def data_set_note(used: str | None, sets: list[DataSet]) -> str:
+    if used is None:
+        return (
+            "Figures pool every postings data set: "
+            + ", ".join(f"{d.source} (n={d.n_postings:,})" for d in sets)
+            + ". They found skills differently, so shares mix methods."
+        )
+    others = ", ".join(f"{d.source} (n={d.n_postings:,})" for d in sets if d.source != used) or "none"
+    return DATA_SET_NOTE.format(used=used, others=others) + " Pass --source to choose."
 
 
 def query(store: StoreLike, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -162,16 +218,19 @@ class TopSkills(ResultModel):
     withheld: bool = False
     note: str | None = None
     min_n: int
+    data_set: str = Field(description="the postings data set used (a reader name), or 'all'")
+    data_set_note: str
     skills: list[SkillShare] = Field(default_factory=list)
     source: str
     caveats: list[str] = Field(default_factory=lambda: list(POSTINGS_CAVEATS))
 
 
 def role_months(
-    store: StoreLike, role: str, country: str | None = None
+    store: StoreLike, role: str, country: str | None = None, source: str | None = None
 ) -> dict[tuple[int, int], tuple[int, int]]:
-    """(year, month) → (n_postings, n_with_skills) of a role (and country)."""
-    where, params = "role = ? AND year IS NOT NULL AND month IS NOT NULL", [role]
+    """(year, month) → (n_postings, n_with_skills) of a role (and country, and data set)."""
+    src, src_params = source_clause(source)
+    where, params = f"role = ? AND year IS NOT NULL AND month IS NOT NULL AND {src}", [role, *src_params]
     if country:
         where += " AND country = ?"
         params.append(country)
@@ -220,12 +279,15 @@ def choose_periods(
     return period, (), (), f"only {period_label(period)} has data: no previous period to compare with."
 
 
-def _skill_counts(store: StoreLike, role: str, period: Period, country: str | None) -> dict[str, int]:
+def _skill_counts(
+    store: StoreLike, role: str, period: Period, country: str | None, source: str | None
+) -> dict[str, int]:
     if not period:
         return {}
     where, params = _period_sql(period)
-    sql = f"SELECT skill, sum(n_postings) FROM agg_posting_skills WHERE role = ? AND {where}"
-    all_params: list[Any] = [role, *params]
+    src, src_params = source_clause(source)
+    sql = f"SELECT skill, sum(n_postings) FROM agg_posting_skills WHERE role = ? AND {where} AND {src}"
+    all_params: list[Any] = [role, *params, *src_params]
     if country:
         sql += " AND country = ?"
         all_params.append(country)
@@ -240,6 +302,7 @@ def top_skills(
     country: str | None = None,
     limit: int = 20,
     min_n: int | None = None,
+    source: str | None = None,
     settings: Settings | None = None,
     kb: Any | None = None,
 ) -> TopSkills:
@@ -248,7 +311,8 @@ def top_skills(
     min_n = settings.min_n if min_n is None else min_n
     role_id, role_name = resolve_role(role, kb)
     iso2 = resolve_country(country)
-    months = role_months(store, role_id, iso2)
+    used, sets = resolve_data_set(store, source)
+    months = role_months(store, role_id, iso2, used)
     period, current, previous, note = choose_periods(months, year)
 
     def total(p: Period, col: int) -> int:
@@ -264,13 +328,15 @@ def top_skills(
         n_with_skills=n_with,
         comparison_note=note,
         min_n=min_n,
-        source=postings_source(store),
+        data_set=used or "all",
+        data_set_note=data_set_note(used, sets),
+        source=postings_source(store, used),
     )
     withheld = withheld_note(n_with, min_n)
     if withheld is not None:
         result.withheld, result.note = True, withheld
         return result
-    counts = _skill_counts(store, role_id, period, iso2)
+    counts = _skill_counts(store, role_id, period, iso2, used)
     n_cur, n_prev = total(current, 1), total(previous, 1)
     compare = bool(previous) and n_cur >= min_n and n_prev >= min_n
     if previous:
@@ -282,8 +348,8 @@ def top_skills(
             result.comparison_note += " The change is withheld: " + (
                 withheld_note(min(n_cur, n_prev), min_n) or "too few data"
             )
-    cur_counts = counts if current == period else _skill_counts(store, role_id, current, iso2)
-    prev_counts = _skill_counts(store, role_id, previous, iso2) if compare else {}
+    cur_counts = counts if current == period else _skill_counts(store, role_id, current, iso2, used)
+    prev_counts = _skill_counts(store, role_id, previous, iso2, used) if compare else {}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, limit)]
     for skill, k in ranked:
         row = SkillShare(skill=skill, n=k, share=k / n_with, ci=wilson_interval(k, n_with))
@@ -304,9 +370,12 @@ def skills(
     country: str | None = None,
     limit: int = 20,
     min_n: int | None = None,
+    source: str | None = None,
     db: str | Path | None = None,
 ) -> TopSkills:
     """Library entry point: the same path as `careerlens skills`."""
     settings = get_settings(db=db)
     store = open_default_store(settings=settings)
-    return top_skills(store, role, year=year, country=country, limit=limit, min_n=min_n, settings=settings)
+    return top_skills(
+        store, role, year=year, country=country, limit=limit, min_n=min_n, source=source, settings=settings
+    )

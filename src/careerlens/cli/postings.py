@@ -23,6 +23,13 @@ from careerlens.cli.common import DbOption, JsonOption, console, emit_json, user
 
 _VERDICT_STYLE = {"supported": "green", "not_supported": "red", "inconclusive": "yellow"}
 
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="Postings data set (reader name, e.g. postings, generic) or 'all' (default: the largest).",
+    ),
+]
 MinNOption = Annotated[
     int | None, typer.Option("--min-n", help="Withhold figures resting on fewer postings (default 30).")
 ]
@@ -71,6 +78,7 @@ def render_top_skills(t: TopSkills) -> None:
         console.print(table)
     _dim(t.comparison_note)
     _dim(f"{t.denominator_note} Source: {t.source}.")
+    _dim(t.data_set_note)
     _caveats(t.caveats)
 
 
@@ -91,7 +99,10 @@ def render_demand(d: Demand) -> None:
             escape(c.role), escape(c.key), f"{c.n_postings:,}", share, f"{c.n_with_skills:,}", genai
         )
     console.print(table)
+    if d.genai_note:
+        console.print(f"[yellow]{escape(d.genai_note)}[/]", highlight=False)
     _dim(f"{d.genai_definition} Source: {d.source}.")
+    _dim(d.data_set_note)
     _caveats(d.caveats)
 
 
@@ -149,6 +160,7 @@ def render_convergence(c: Convergence) -> None:
         )
     )
     _dim(f"trend: {c.trend.method}. Source: {c.source}.")
+    _dim(c.data_set_note)
     _caveats(c.caveats)
 
 
@@ -162,6 +174,7 @@ def register(app: typer.Typer) -> None:
         country: Annotated[str | None, typer.Option(help="Country: ISO code (US) or name.")] = None,
         limit: Annotated[int, typer.Option(help="How many skills to show.")] = 20,
         min_n: MinNOption = None,
+        source: SourceOption = None,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
@@ -170,7 +183,7 @@ def register(app: typer.Typer) -> None:
         from careerlens.analytics.skills import skills
 
         with user_errors(json_out):
-            result = skills(role, year=year, country=country, limit=limit, min_n=min_n, db=db)
+            result = skills(role, year=year, country=country, limit=limit, min_n=min_n, source=source, db=db)
         if json_out:
             emit_json(result)
         else:
@@ -183,6 +196,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         by: Annotated[str, typer.Option(help="year, month, country or industry.")] = "year",
         min_n: MinNOption = None,
+        source: SourceOption = None,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
@@ -191,7 +205,7 @@ def register(app: typer.Typer) -> None:
         from careerlens.analytics.demand import demand_for
 
         with user_errors(json_out):
-            result = demand_for(role, by=by, min_n=min_n, db=db)
+            result = demand_for(role, by=by, min_n=min_n, source=source, db=db)
         if json_out:
             emit_json(result)
         else:
@@ -227,6 +241,7 @@ def register(app: typer.Typer) -> None:
         by: Annotated[str, typer.Option(help="year or month.")] = "year",
         top_k: Annotated[int, typer.Option("--top-k", help="Size of the top-skill sets compared.")] = 20,
         min_n: MinNOption = None,
+        source: SourceOption = None,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
@@ -235,7 +250,7 @@ def register(app: typer.Typer) -> None:
         from careerlens.analytics.converge import convergence
 
         with user_errors(json_out):
-            result = convergence(role_a, role_b, by=by, top_k=top_k, min_n=min_n, db=db)
+            result = convergence(role_a, role_b, by=by, top_k=top_k, min_n=min_n, source=source, db=db)
         if json_out:
             emit_json(result)
         else:

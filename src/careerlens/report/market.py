@@ -15,7 +15,7 @@ from careerlens import __version__
 from careerlens.analytics.converge import Convergence, converge
 from careerlens.analytics.demand import Demand, demand
 from careerlens.analytics.salary import StoreLike
-from careerlens.analytics.skills import POSTINGS_CAVEATS, top_skills
+from careerlens.analytics.skills import POSTINGS_CAVEATS, postings_data_sets, top_skills
 from careerlens.errors import CareerlensError
 from careerlens.report import charts
 from careerlens.report.render import Cell, Report, Section, Table
@@ -95,7 +95,7 @@ def _salary(section: Section, store: StoreLike, kb: Any, settings: Settings, nam
     section.charts.append(charts.salary_range_chart(rows, source=source, title="Salary by role and level"))
 
 
-def _demand(section: Section, store: StoreLike, kb: Any, settings: Settings, names: dict[str, str]) -> Demand:
+def _demand(section: Section, store: StoreLike, kb: Any, settings: Settings, names: dict[str, str]) -> None:
     by_year = demand(store, by="year", settings=settings, kb=kb)
     by_month = demand(store, by="month", settings=settings, kb=kb)
     section.paragraphs.append(
@@ -115,7 +115,7 @@ def _demand(section: Section, store: StoreLike, kb: Any, settings: Settings, nam
         table.rows.append([names.get(c.role, c.role), c.key, c.n_postings, share, ci])
     section.tables.append(table)
     section.charts.append(charts.demand_trend_chart(by_month, names=names, roles=POSTING_ROLES))
-    return by_year
+    section.paragraphs.append(by_year.data_set_note)
 
 
 def _skills(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
@@ -123,6 +123,7 @@ def _skills(section: Section, store: StoreLike, kb: Any, settings: Settings) -> 
         "Shares are of the role's postings with any skill information (n_with_skills), not of all postings; "
         "95 % Wilson intervals in the charts."
     )
+    last_note = ""
     for role in SKILL_ROLES:
         if role not in kb.roles:
             continue
@@ -141,21 +142,41 @@ def _skills(section: Section, store: StoreLike, kb: Any, settings: Settings) -> 
             Table(["skill", "n", "share", "change"], rows, caption=f"Top skills: {t.role_name}")
         )
         section.charts.append(charts.top_skills_chart(t))
+        last_note = t.data_set_note
+    if last_note:
+        section.paragraphs.append(last_note)
 
 
-def _genai(section: Section, by_year: Demand, names: dict[str, str]) -> None:
-    section.paragraphs.append(by_year.genai_definition)
+def _genai(section: Section, store: StoreLike, kb: Any, settings: Settings, names: dict[str, str]) -> None:
+    """GenAI share from the largest data set where it is measurable (skills found in description text)."""
+    chosen: Demand | None = None
+    for ds in postings_data_sets(store):
+        d = demand(store, by="year", source=ds.source, settings=settings, kb=kb)
+        if d.genai_measurable:
+            chosen = d
+            break
+        section.paragraphs.append(f"Data set {ds.source}: {d.genai_note}")
+    if chosen is None:
+        section.paragraphs.append("No postings data set here can measure the GenAI share.")
+        return
+    section.paragraphs.append(chosen.genai_definition)
+    section.paragraphs.append(
+        f"Measured on the data set {chosen.data_set} ({chosen.source}). Its years come from different "
+        "files (in the bundled data 2018: LinkedIn California; 2020: Glassdoor; 2022–2024: LinkedIn AI/ML; "
+        "2025: LinkedIn data jobs), so a change between years mixes time with the sample."
+    )
     table = Table(
         ["role", "year", "postings with skills", "GenAI", "share", "95 % CI"], [], caption="GenAI share"
     )
-    for c in by_year.cells:
-        if c.role not in POSTING_ROLES:
+    roles = sorted({c.role for c in chosen.cells if not c.genai_withheld})
+    for c in chosen.cells:
+        if c.role not in roles:
             continue
         ci = f"{100 * c.genai_ci.low:.1f}–{100 * c.genai_ci.high:.1f} %" if c.genai_ci else None
         share = _pct(c.genai_share) if not c.genai_withheld else "too few data"
         table.rows.append([names.get(c.role, c.role), c.key, c.n_with_skills, c.n_genai, share, ci])
     section.tables.append(table)
-    section.charts.append(charts.genai_share_chart(by_year, names=names, roles=POSTING_ROLES))
+    section.charts.append(charts.genai_share_chart(chosen, names=names, roles=roles))
 
 
 def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
@@ -183,6 +204,7 @@ def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings
         )
     if results:
         section.charts.append(charts.convergence_chart(results))
+        section.paragraphs.append(results[0].data_set_note)
 
 
 def market_report(store: StoreLike, kb: Any, *, settings: Settings | None = None) -> Report:
@@ -199,15 +221,9 @@ def market_report(store: StoreLike, kb: Any, *, settings: Settings | None = None
     report.sections.append(
         _guard("Salary by role and level", lambda s: _salary(s, store, kb, settings, names))
     )
-    holder: dict[str, Demand] = {}
-
-    def build_demand(s: Section) -> None:
-        holder["year"] = _demand(s, store, kb, settings, names)
-
-    report.sections.append(_guard("Demand", build_demand))
+    report.sections.append(_guard("Demand", lambda s: _demand(s, store, kb, settings, names)))
     report.sections.append(_guard("Top skills", lambda s: _skills(s, store, kb, settings)))
-    if "year" in holder:
-        report.sections.append(_guard("GenAI share", lambda s: _genai(s, holder["year"], names)))
+    report.sections.append(_guard("GenAI share", lambda s: _genai(s, store, kb, settings, names)))
     report.sections.append(_guard("Convergence", lambda s: _convergence(s, store, kb, settings)))
     caveats = Section("Data caveats", bullets=list(POSTINGS_CAVEATS))
     caveats.bullets += [
