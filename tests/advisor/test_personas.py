@@ -118,3 +118,23 @@ def test_resume_bytes_upload(personas: dict[str, Path], offline: Settings) -> No
     data = personas["analyst"].read_bytes()
     advice = advise(resume_bytes=data, resume_name="upload.bin", settings=offline)
     assert advice.profile.current_role == "data_analyst"
+
+
+def test_advice_round_trips_through_json(personas: dict[str, Path], offline: Settings) -> None:
+    advice = advise(resume=personas["researcher"], settings=offline)
+    again = Advice.model_validate_json(advice.model_dump_json())
+    assert again == advice
+
+
+def test_resume_text_gets_the_language_check(offline: Settings) -> None:
+    import pytest
+
+    from careerlens.errors import ResumeError
+
+    with pytest.raises(ResumeError, match="English"):
+        advise(
+            resume_text=("Datenanalyst bei der Firma und mit dem Team für die Kunden. " * 10),
+            settings=offline,
+        )
+    with pytest.raises(ResumeError, match="too short"):
+        advise(resume_text="  ", settings=offline)

@@ -17,8 +17,14 @@ from careerlens.advisor.models import Advice, Preferences, ResumeProfile, UserPr
 from careerlens.advisor.path import build_path
 from careerlens.advisor.plan import build_plan
 from careerlens.advisor.questionnaire import load_answers, validate_answers
-from careerlens.advisor.resume import parse_resume, read_resume, read_resume_bytes
-from careerlens.errors import CareerlensError, InputError
+from careerlens.advisor.resume import (
+    MIN_TEXT_CHARS,
+    check_language,
+    parse_resume,
+    read_resume,
+    read_resume_bytes,
+)
+from careerlens.errors import CareerlensError, InputError, ResumeError
 from careerlens.kb.questions import load_prereqs
 from careerlens.kb.roles import LEVEL_ORDER, load_kb
 from careerlens.settings import Settings, get_settings
@@ -115,6 +121,9 @@ def advise(
         read = read_resume_bytes(resume_bytes, name=resume_name, max_bytes=settings.max_upload_bytes)
         profile = parse_resume(read.text)
     elif resume_text is not None:
+        if len("".join(resume_text.split())) < MIN_TEXT_CHARS:
+            raise ResumeError("the resume text is empty or too short", field="resume_text")
+        check_language(resume_text, "resume text")
         profile = parse_resume(resume_text)
     user = build_profile(profile, prefs, region)
     fits = rank_roles(user, prefs, kb)
