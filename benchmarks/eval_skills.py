@@ -1,8 +1,9 @@
 """Evaluate the skill extractor on the labelled job descriptions (labels/skills_dev.jsonl).
 
-Prints micro and macro P/R/F1 over the labelling vocabulary with the same definitions as shared/tools/score_skills.py
-(predictions restricted to the vocabulary; macro-F1 over skills with at least 3 gold mentions), then the most
-frequent false positives and misses with short context snippets, so error patterns (not single postings) show.
+Prints micro and macro P/R/F1 over the labelling vocabulary with the same definitions as
+shared/tools/score_skills.py (predictions restricted to the vocabulary; macro-F1 over skills with at least 3
+gold mentions), then the most frequent false positives and misses with short context snippets, so error
+patterns (not single postings) show.
 
     .venv/bin/python benchmarks/eval_skills.py [--data ../shared/data] [--show 15] [--snippets 3]
 """
@@ -79,7 +80,7 @@ def _snippet(text: str, start: int, end: int, width: int = 50) -> str:
 
 
 def _miss_snippets(ex: SkillExtractor, skill: str, text: str, limit: int) -> list[str]:
-    """Where a missed skill's spellings occur literally (case-insensitive), to see why the extractor passed."""
+    """Where a missed skill's spellings occur literally (ignoring case): why did the extractor pass?"""
     spellings = [skill, *ex.lexicon[skill].aliases] if skill in ex.lexicon else [skill]
     out = []
     for sp in spellings:

@@ -2,9 +2,9 @@
 
 Corpus: every description in shared/data/descriptions/*.csv (about 4.7k postings). Both matchers use the same
 lexicon spellings (ids, aliases and their spelling variants). spaCy: ``spacy.blank("en")`` tokenizer +
-``PhraseMatcher(attr="LOWER")``; its raw matches are mapped to canonical ids (no context rules). Both are warmed up,
-then timed best of 3 in the same process; the script prints documents/second and the ratio, plus both micro-F1s on
-the labelled set (labels/skills_dev.jsonl).
+``PhraseMatcher(attr="LOWER")``; its raw matches are mapped to canonical ids (no context rules). Both are
+warmed up, then timed alternately, best of N, in the same process; the script prints documents/second and the
+ratio, plus both micro-F1s on the labelled set (labels/skills_dev.jsonl).
 
     .venv/bin/python benchmarks/skills_throughput.py [--data ../shared/data] [--repeat 3]
 """
@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from eval_skills import load_gold, load_vocab, score
-
 from careerlens.normalize.skills import get_extractor, spelling_variants
+from eval_skills import load_gold, load_vocab, score
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEXT_COLUMNS = ("description", "Job Description")
@@ -97,13 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     pred_spacy = dict(zip(gold, (set(s) for s in spacy_run(dev_texts)), strict=True))
     s_ours, s_spacy = score(gold, pred_ours, vocab), score(gold, pred_spacy, vocab)
 
-    print(f"corpus: {len(texts)} descriptions, {chars / 1e6:.1f}M characters; best of {args.repeat} after warm-up")
+    print(
+        f"corpus: {len(texts)} descriptions, {chars / 1e6:.1f}M characters; "
+        f"best of {args.repeat} after warm-up"
+    )
     print(f"careerlens (Aho-Corasick + context rules): {len(texts) / t_ours:9.0f} docs/s  ({t_ours:.3f} s)")
     print(f"spaCy PhraseMatcher (blank en, LOWER):     {len(texts) / t_spacy:9.0f} docs/s  ({t_spacy:.3f} s)")
     print(f"speed ratio careerlens / spaCy: {t_spacy / t_ours:.1f}x (target >= 10x)")
     print(
         f"micro-F1 on labels/skills_dev.jsonl: careerlens {s_ours.f1:.3f} (P {s_ours.precision:.3f}, "
-        f"R {s_ours.recall:.3f}) vs spaCy {s_spacy.f1:.3f} (P {s_spacy.precision:.3f}, R {s_spacy.recall:.3f}); "
+        f"R {s_ours.recall:.3f}) vs spaCy {s_spacy.f1:.3f} "
+        f"(P {s_spacy.precision:.3f}, R {s_spacy.recall:.3f}); "
         f"F1 ratio {s_ours.f1 / max(s_spacy.f1, 1e-9):.2f}"
     )
     return 0

@@ -1,4 +1,4 @@
-"""Skill extraction: lexicon spellings, word boundaries, context rules for ambiguous names, spans, and the CLI."""
+"""Skill extraction: spellings, word boundaries, context rules for ambiguous names, spans, the CLI."""
 
 from __future__ import annotations
 
@@ -164,7 +164,8 @@ def test_custom_lexicon_and_rules(tmp_path: Path) -> None:
     )
     rules_file = tmp_path / "ctx.toml"
     rules_file.write_text(
-        '[[rule]]\nskill = "go"\nforms = ["go"]\nneeds_context = true\ncategories = ["programming"]\nnear = 10\n',
+        '[[rule]]\nskill = "go"\nforms = ["go"]\nneeds_context = true\n'
+        'categories = ["programming"]\nnear = 10\n',
         encoding="utf-8",
     )
     rules, implies = load_context_rules(rules_file)
@@ -174,7 +175,7 @@ def test_custom_lexicon_and_rules(tmp_path: Path) -> None:
     assert ex.skills("golang services") == ["go"]
 
 
-# -- CLI -------------------------------------------------------------------------------------------------------
+# -- CLI ---------------------------------------------------------------------------------------------------
 
 
 def _lines(text: str) -> list[dict[str, object]]:
@@ -197,7 +198,16 @@ def test_cli_jsonl_with_id_column_and_out(tmp_path: Path) -> None:
     out = tmp_path / "pred.jsonl"
     result = runner.invoke(
         app,
-        ["extract-skills", str(FIXTURES / "postings.jsonl"), "--column", "text", "--id-column", "job_id", "--out", str(out)],
+        [
+            "extract-skills",
+            str(FIXTURES / "postings.jsonl"),
+            "--column",
+            "text",
+            "--id-column",
+            "job_id",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     rows = _lines(out.read_text(encoding="utf-8"))

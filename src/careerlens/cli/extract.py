@@ -22,7 +22,7 @@ def _is_jsonl(path: Path) -> bool:
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    """Columns and rows of a CSV (BOM-tolerant) or JSONL file; an unreadable file is an InputError naming it."""
+    """Columns and rows of a CSV (BOM-tolerant) or JSONL file; a bad file raises InputError naming it."""
     if not path.is_file():
         raise InputError("file not found", file=str(path), hint="check the path")
     try:
@@ -47,7 +47,9 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
             rows = list(reader)
             return list(reader.fieldnames or []), rows
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path), hint="save the file as UTF-8 (CSV or JSONL)") from None
+        raise InputError(
+            "not UTF-8 text", file=str(path), hint="save the file as UTF-8 (CSV or JSONL)"
+        ) from None
 
 
 def _require(columns: list[str], name: str, path: Path, option: str) -> None:
@@ -61,8 +63,10 @@ def _require(columns: list[str], name: str, path: Path, option: str) -> None:
         )
 
 
-def extract_file(path: Path, column: str = "description", id_column: str | None = "id") -> Iterator[dict[str, Any]]:
-    """One ``{"id", "skills"}`` record per input row, in input order (ids default to the 1-based row number)."""
+def extract_file(
+    path: Path, column: str = "description", id_column: str | None = "id"
+) -> Iterator[dict[str, Any]]:
+    """One ``{"id", "skills"}`` record per input row, in input order (without an id column: row number)."""
     from careerlens.normalize.skills import get_extractor
 
     columns, rows = read_rows(path)
@@ -103,15 +107,20 @@ def register(app: typer.Typer) -> None:
     @app.command("extract-skills")
     def extract_skills_cmd(
         file: Annotated[Path, typer.Argument(help="CSV (header row) or JSONL file of job postings.")],
-        column: Annotated[str, typer.Option("--column", help="Column holding the description text.")] = "description",
+        column: Annotated[
+            str, typer.Option("--column", help="Column holding the description text.")
+        ] = "description",
         id_column: Annotated[
-            str, typer.Option("--id-column", help="Column holding each row's id (default 'id'; row number if absent).")
+            str,
+            typer.Option(
+                "--id-column", help="Column holding each row's id (default 'id'; row number if absent)."
+            ),
         ] = "id",
         out: Annotated[
             Path | None, typer.Option("--out", help="Write JSON lines here instead of stdout.")
         ] = None,
     ) -> None:
-        """Find the canonical skills in each description: one {"id", "skills"} JSON line per input row, in order."""
+        """Find the canonical skills of each description: one {"id", "skills"} JSON line per row, in order."""
         with user_errors(False):
             columns, rows = read_rows(file)
             _require(columns, column, file, "--column")

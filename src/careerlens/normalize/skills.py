@@ -1,24 +1,24 @@
-"""Skill extraction from job-description text: lexicon spellings found with Aho-Corasick, ambiguity settled by context.
+"""Skill extraction from postings: lexicon spellings found by Aho-Corasick, ambiguity settled by context.
 
-Why this design: one automaton over the whole lexicon scans a description once (linear in its length, whatever the
-number of spellings), and the text is normalised in a length-preserving way so every match maps straight back to
-the original characters. Separators (spaces, punctuation, '/', '-') all become one space, so "CI/CD", "ci-cd" and
-"CI CD" are the same key, and every key is padded with spaces so it can only match whole words: "r" never fires
-inside "from", "java" never inside "javascript", "sql" never inside "mysql". The characters that are part of
-skill names ('+', '#', '&' and a '.' inside a name like "node.js" or ".NET") are kept, so "c" does not fire in
-"C++", "C#" or "C-level"-style text is left to the context rules.
+Why this design: one automaton over the whole lexicon scans a description once (linear in its length,
+whatever the number of spellings), and the text is normalised in a length-preserving way so every match maps
+straight back to the original characters. Separators (spaces, punctuation, '/', '-') all become one space,
+so "CI/CD", "ci-cd" and "CI CD" are the same key, and every key is padded with spaces so it can only match
+whole words: "r" never fires inside "from", "java" never inside "javascript", "sql" never inside "mysql".
+The characters that are part of skill names ('+', '#', '&' and a '.' inside a name like "node.js" or ".NET")
+are kept, so "c" does not fire in "C++" or "C#"; "C-level" and the like are left to the context rules.
 
 Short names that are also English words ("R", "Go", "Excel", "Spark", "Word" ...) are accepted only when the
-context rules in ``normalize/data/skill_context.toml`` say so: letter case, rejected neighbouring words ("excel at",
-"go-to", "R&D") and a required technical context (another skill of a related kind close by, as in
-"Python, R, SQL", or a cue word such as "programming").
+context rules in ``normalize/data/skill_context.toml`` say so: letter case, rejected neighbouring words
+("excel at", "go-to", "R&D") and a required technical context (another skill of a related kind close by, as
+in "Python, R, SQL", or a cue word such as "programming").
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,11 +32,13 @@ from careerlens.kb.skills import Skill, load_skills
 
 CONTEXT_FILE = Path(__file__).parent / "data" / "skill_context.toml"
 
-# The text is normalised as ASCII bytes: every non-ASCII code point becomes one "?" byte (so offsets stay valid), then
-# one bytes.translate turns every byte that is not a letter, digit or one of + # & . into a space and lowercases.
-# A '.' stays only inside a name ("node.js", "asp.net", ".NET"), not at a sentence end ("Python. Experience").
+# The text is normalised as ASCII bytes: every non-ASCII code point becomes one "?" byte (so offsets stay
+# valid), then one bytes.translate turns every byte that is not a letter, digit or one of + # & . into a space
+# and lowercases. A '.' stays only inside a name ("node.js", "asp.net", ".NET"), not at a sentence end
+# ("Python. Experience").
 _ASCII_TABLE = bytes(
-    c + 32 if 65 <= c <= 90 else c if (chr(c).isalnum() and c < 128) or chr(c) in "+#&." else 32 for c in range(256)
+    c + 32 if 65 <= c <= 90 else c if (chr(c).isalnum() and c < 128) or chr(c) in "+#&." else 32
+    for c in range(256)
 )
 _DOT = re.compile(rb"\.(?![a-z0-9]|NET\b)")
 
@@ -48,15 +50,16 @@ _ENTITY = re.compile(rb"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 # list, so names written in camel case ("JavaScript", "GitHub", "PowerPoint") are never split.
 _GLUE_WORDS = frozenset(
     (
-        "Able Ability Abilities Experience Experienced Excellent Strong Knowledge Familiarity Familiar Proficiency "
-        "Proficient Understanding Working Bachelor Bachelors Master Masters Must Minimum Preferred Demonstrated "
-        "Solid Expert Expertise Advanced Good Great Basic Previous Prior Required Requirements Qualifications "
-        "Responsibilities Skills Degree You We Our Your This The Build Develop Design Create Collaborate "
-        "Communicate Perform Analyze Support Manage Lead Provide Identify Partner Drive Apply Conduct Write Maintain "
-        "Help Define Present Comfortable Passion Passionate Nice Bonus Benefits About What Who Why Key Education "
-        "Desired Ideal Additional Other Hands Self Attention Keen Exposure Creating Developing Building Ensure "
-        "Establish Deliver Translate Mentor Participate Exceptional Outstanding Effective Plus Knowledgeable "
-        "Background Proven Superior Detail Curiosity Intellectual Willingness Job Equal"
+        "Able Ability Abilities Experience Experienced Excellent Strong Knowledge Familiarity Familiar "
+        "Proficiency Proficient Understanding Working Bachelor Bachelors Master Masters Must Minimum "
+        "Preferred Demonstrated Solid Expert Expertise Advanced Good Great Basic Previous Prior Required "
+        "Requirements Qualifications Responsibilities Skills Degree You We Our Your This The Build "
+        "Develop Design Create Collaborate Communicate Perform Analyze Support Manage Lead Provide "
+        "Identify Partner Drive Apply Conduct Write Maintain Help Define Present Comfortable Passion "
+        "Passionate Nice Bonus Benefits About What Who Why Key Education Desired Ideal Additional Other "
+        "Hands Self Attention Keen Exposure Creating Developing Building Ensure Establish Deliver "
+        "Translate Mentor Participate Exceptional Outstanding Effective Plus Knowledgeable Background "
+        "Proven Superior Detail Curiosity Intellectual Willingness Job Equal "
     ).split()
 )
 _GLUE_CAND = re.compile(r"[a-z0-9)+#A-Z]([A-Z][a-z]+)")
@@ -79,12 +82,12 @@ def normalize_text(text: str) -> str:
 
 
 def _key(spelling: str) -> str:
-    """The automaton key of a spelling: normalised, single-spaced and padded so it only matches whole words."""
+    """The automaton key of a spelling: normalised, single-spaced, padded to match whole words only."""
     return " " + " ".join(normalize_text(spelling).split()) + " "
 
 
 def spelling_variants(spelling: str) -> set[str]:
-    """Spellings that postings use interchangeably: hyphens/slashes/dots as spaces or dropped, plural phrases."""
+    """Spellings postings use interchangeably: hyphen, slash or dot as a space or dropped; plural phrases."""
     base = spelling.strip().lower()
     out = {base}
     if any(ch in base for ch in "-/"):
@@ -139,7 +142,9 @@ def _compile(pattern: str | None, file: str, item: str, fld: str) -> re.Pattern[
         raise KnowledgeBaseError(f"bad regular expression: {exc}", file=file, item=item, field=fld) from None
 
 
-def load_context_rules(path: Path = CONTEXT_FILE) -> tuple[dict[str, list[ContextRule]], dict[str, list[str]]]:
+def load_context_rules(
+    path: Path = CONTEXT_FILE,
+) -> tuple[dict[str, list[ContextRule]], dict[str, list[str]]]:
     """Read the context rules and the implied skills ("pyspark" also names "spark") from the data file."""
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -189,7 +194,7 @@ class _Candidate:
 
 
 class SkillExtractor:
-    """Finds lexicon skills in free text; build once (``get_extractor()``) and reuse: the automaton is the cost."""
+    """Finds lexicon skills in free text; build once (``get_extractor()``) and reuse it."""
 
     def __init__(
         self,
@@ -232,7 +237,8 @@ class SkillExtractor:
         padded = " " + norm + " "
         found: list[tuple[int, int, str, str, ContextRule | None]] = []
         for end_idx, (klen, sid, form, rule) in self._automaton.iter(padded):
-            # key spans padded[end_idx-klen+1 : end_idx+1]; its core skips the two padding spaces; -1 for the pad
+            # key spans padded[end_idx-klen+1 : end_idx+1]; its core skips the two padding spaces; -1 for the
+            # pad
             start = end_idx - klen + 1
             end = end_idx - 1
             if inserted:
@@ -283,7 +289,9 @@ class SkillExtractor:
         lo = max(0, cand.start - rule.before_window)
         if rule.reject_before is not None and rule.reject_before.search(text, lo, cand.start):
             return False
-        if rule.reject_after is not None and rule.reject_after.match(text, cand.end, min(len(text), cand.end + 40)):
+        if rule.reject_after is not None and rule.reject_after.match(
+            text, cand.end, min(len(text), cand.end + 40)
+        ):
             return False
         return not (
             rule.reject_around is not None
@@ -303,7 +311,8 @@ class SkillExtractor:
                 waiting.append((cand, rule))
             else:
                 cand.accepted = True
-        # plain matches and the other eligible ambiguous mentions support each other ("Python, R", "Go and Rust")
+        # plain matches and the other eligible ambiguous mentions support each other ("Python, R", "Go and
+        # Rust")
         if waiting:
             support = [c for c in cands if c.accepted] + [c for c, _ in waiting]
             for cand, rule in waiting:
@@ -311,7 +320,7 @@ class SkillExtractor:
         return [c for c in cands if c.accepted]
 
     def extract(self, text: str | None) -> list[SkillMatch]:
-        """Every accepted mention, in text order, with spans in the original text (``text[m.start:m.end]``)."""
+        """Every accepted mention in text order, spans in the original text (``text[m.start:m.end]``)."""
         if not text:
             return []
         cands = self._resolve(text, self._candidates(text))
