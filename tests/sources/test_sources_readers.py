@@ -76,7 +76,9 @@ def test_generic_glassdoor_mapping(tmp_path: Path) -> None:
 
 def test_generic_salaries_mapping_with_defaults(tmp_path: Path) -> None:
     data, mapping = tmp_path / "pay.csv", tmp_path / "pay.toml"
-    data.write_text("role,pay,where\nData Engineer,100000,Germany\nML Engineer,9000,Poland\n", encoding="utf-8")
+    data.write_text(
+        "role,pay,where\nData Engineer,100000,Germany\nML Engineer,9000,Poland\n", encoding="utf-8"
+    )
     mapping.write_text(
         'dataset = "salaries"\n[columns]\ntitle = "role"\nsalary = "pay"\ncompany_country = "where"\n'
         '[defaults]\nwork_year = 2024\ncurrency = "USD"\nrate = "month"\n',
@@ -85,14 +87,18 @@ def test_generic_salaries_mapping_with_defaults(tmp_path: Path) -> None:
     with open_warehouse(tmp_path / "w.duckdb") as store:
         r = ingest(data, "generic", store, mapping=mapping)
         assert (r.loaded, r.quarantined) == (2, 0)
-        rows = store.con.execute("SELECT salary_usd, company_country, region FROM salaries ORDER BY 1").fetchall()
+        rows = store.con.execute(
+            "SELECT salary_usd, company_country, region FROM salaries ORDER BY 1"
+        ).fetchall()
     assert rows == [(108000.0, "PL", "Europe & Central Asia"), (1_200_000.0, "DE", "Europe & Central Asia")]
 
 
 def test_mapping_missing_column_names_file_and_column(tmp_path: Path) -> None:
     data, mapping = tmp_path / "x.csv", tmp_path / "x.toml"
     data.write_text("title,when\nData Scientist,2024-01-01\n", encoding="utf-8")
-    mapping.write_text('dataset = "postings"\n[columns]\ntitle = "title"\nposted_date = "posted"\n', encoding="utf-8")
+    mapping.write_text(
+        'dataset = "postings"\n[columns]\ntitle = "title"\nposted_date = "posted"\n', encoding="utf-8"
+    )
     with open_warehouse(tmp_path / "w.duckdb") as store:
         with pytest.raises(MappingError) as err:
             ingest(data, "generic", store, mapping=mapping)
@@ -125,10 +131,14 @@ def test_relative_posted_since(tmp_path: Path) -> None:
     data, mapping = tmp_path / "li.csv", tmp_path / "li.toml"
     data.write_text("t,since\nData Analyst,5 days ago\nData Analyst II,2 weeks ago\nBI Analyst,3 hours ago\n")
     mapping.write_text(
-        'dataset = "postings"\n[columns]\ntitle = "t"\nposted_date = "since"\n[defaults]\nscrape_date = "2025-09-06"\n'
+        'dataset = "postings"\n[columns]\ntitle = "t"\nposted_date = "since"\n'
+        '[defaults]\nscrape_date = "2025-09-06"\n'
         '[parse]\nposted_date = "relative"\n'
     )
     with open_warehouse(tmp_path / "w.duckdb") as store:
         ingest(data, "generic", store, mapping=mapping)
-        dates = [str(r[0]) for r in store.con.execute("SELECT posted_date FROM postings ORDER BY row_number").fetchall()]
+        dates = [
+            str(r[0])
+            for r in store.con.execute("SELECT posted_date FROM postings ORDER BY row_number").fetchall()
+        ]
     assert dates == ["2025-09-01", "2025-08-23", "2025-09-06"]

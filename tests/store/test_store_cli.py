@@ -55,14 +55,23 @@ def test_snapshot_build_cli(tmp_path: Path, ai_jobs_csv: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(ai_jobs_csv, data / "ai_jobs_salaries.csv")
-    res = runner.invoke(app, ["snapshot", "build", "--from", str(data), "--out", str(tmp_path / "snap"), "--json"])
+    res = runner.invoke(
+        app, ["snapshot", "build", "--from", str(data), "--out", str(tmp_path / "snap"), "--json"]
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["tables"]["salaries"] == 6
-    missing = runner.invoke(app, ["snapshot", "build", "--from", str(tmp_path / "none"), "--out", str(tmp_path / "x")])
+    missing = runner.invoke(
+        app, ["snapshot", "build", "--from", str(tmp_path / "none"), "--out", str(tmp_path / "x")]
+    )
     assert missing.exit_code == 2
 
 
 def test_help_of_commands() -> None:
-    for args in (["ingest", "--help"], ["quarantine", "--help"], ["db", "info", "--help"], ["snapshot", "build", "--help"]):
+    for args in (
+        ["ingest", "--help"],
+        ["quarantine", "--help"],
+        ["db", "info", "--help"],
+        ["snapshot", "build", "--help"],
+    ):
         res = runner.invoke(app, args)
         assert res.exit_code == 0 and "Usage" in res.output

@@ -29,11 +29,17 @@ def test_ai_jobs_accounting_and_duplicate_rules(store: Store, ai_jobs_csv: Path)
     assert r.duplicates_by_rule == {"exact_duplicate": 3, "range_pair": 4}
     dups = store.con.execute("SELECT row_number, kept_row_number, rule FROM duplicates ORDER BY 1").fetchall()
     assert dups == [
-        (2, 1, "range_pair"), (4, 3, "range_pair"), (6, 5, "range_pair"), (8, 7, "range_pair"),
-        (9, 3, "exact_duplicate"), (10, 3, "exact_duplicate"), (12, 11, "exact_duplicate"),
-    ]  # fmt: skip
+        (2, 1, "range_pair"),
+        (4, 3, "range_pair"),
+        (6, 5, "range_pair"),
+        (8, 7, "range_pair"),
+        (9, 3, "exact_duplicate"),
+        (10, 3, "exact_duplicate"),
+        (12, 11, "exact_duplicate"),
+    ]
     facts = store.con.execute(
-        "SELECT row_number, rows_collapsed, salary_usd, salary_usd_min, salary_usd_max, company_country, region "
+        "SELECT row_number, rows_collapsed, salary_usd, salary_usd_min, salary_usd_max, "
+        "company_country, region "
         "FROM salaries ORDER BY row_number"
     ).fetchall()
     assert facts[0] == (1, 2, (348516 + 232344) / 2, 232344, 348516, "US", "North America")
@@ -50,15 +56,23 @@ def test_experience_level_refined_by_title(store: Store, ai_jobs_csv: Path) -> N
     assert levels["AI Product Lead"] == "lead"  # SE refined: the title states lead
 
 
-def test_quarantine_rows_name_file_row_field_and_reason(store: Store, ai_jobs_csv: Path, tmp_path: Path) -> None:
+def test_quarantine_rows_name_file_row_field_and_reason(
+    store: Store, ai_jobs_csv: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "ai_jobs_bad.csv"
     bad.write_bytes(ai_jobs_csv.read_bytes() + BAD_ROWS.encode())
     r = ingest(bad, "ai-jobs", store)
     assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (19, 7, 5, 7)
-    rows = store.con.execute("SELECT file_path, row_number, field, reason, raw FROM quarantine ORDER BY 2").fetchall()
+    rows = store.con.execute(
+        "SELECT file_path, row_number, field, reason, raw FROM quarantine ORDER BY 2"
+    ).fetchall()
     assert [(rn, f) for _, rn, f, _, _ in rows] == [
-        (15, "work_year"), (16, "job_title"), (17, "salary"), (18, "salary_currency"), (19, "salary")
-    ]  # fmt: skip
+        (15, "work_year"),
+        (16, "job_title"),
+        (17, "salary"),
+        (18, "salary_currency"),
+        (19, "salary"),
+    ]
     assert all(fp == str(bad) for fp, *_ in rows)
     reasons = {rn: why for _, rn, _, why, _ in rows}
     assert reasons[15].startswith("missing or non-integer year: abc")
@@ -73,8 +87,11 @@ def test_reingest_same_file_is_skipped(store: Store, ai_jobs_csv: Path) -> None:
     again = ingest(ai_jobs_csv, "ai-jobs", store)
     assert again.status == "skipped"
     assert (again.rows_read, again.loaded, again.quarantined, again.duplicates) == (
-        first.rows_read, first.loaded, first.quarantined, first.duplicates
-    )  # fmt: skip
+        first.rows_read,
+        first.loaded,
+        first.quarantined,
+        first.duplicates,
+    )
     assert {t: counts(store, t) for t in before} == before
 
 
@@ -110,9 +127,9 @@ def test_postings_accounting_duplicates_and_quarantine(store: Store, postings_cs
     r = ingest(postings_csv, "postings", store)
     assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (10, 5, 3, 2)
     assert r.duplicates_by_rule == {"exact_duplicate": 1, "repost": 1}
-    assert store.con.execute("SELECT row_number, kept_row_number, rule FROM duplicates ORDER BY 1").fetchall() == [
-        (2, 1, "exact_duplicate"), (3, 1, "repost")
-    ]  # fmt: skip
+    assert store.con.execute(
+        "SELECT row_number, kept_row_number, rule FROM duplicates ORDER BY 1"
+    ).fetchall() == [(2, 1, "exact_duplicate"), (3, 1, "repost")]
     q = store.con.execute("SELECT row_number, field FROM quarantine ORDER BY 1").fetchall()
     assert q == [(7, "job_title"), (8, "job_posted_date"), (9, "salary_year_avg")]
     rows = {
@@ -121,7 +138,12 @@ def test_postings_accounting_duplicates_and_quarantine(store: Store, postings_cs
             "SELECT row_number, country, region, salary_usd, salary_rate FROM postings"
         ).fetchall()
     }
-    assert rows[1] == ("US", "North America", 150000, "year")  # job_country 'Sudan' overridden by 'Austin, TX'
+    assert rows[1] == (
+        "US",
+        "North America",
+        150000,
+        "year",
+    )  # job_country 'Sudan' overridden by 'Austin, TX'
     assert rows[5] == ("IN", "South Asia", 25 * 2080, "hour")
     assert rows[6][0] == "GB"
     assert rows[10][0] is None  # 'Anywhere' + 'Sudan': unknown

@@ -24,7 +24,10 @@ def data_dir(tmp_path: Path, ai_jobs_csv: Path, postings_csv: Path) -> Path:
 
 def tables_of(out: Path) -> dict[str, list[tuple[object, ...]]]:
     con = duckdb.connect()
-    return {p.stem: con.execute(f"SELECT * FROM read_parquet('{p}')").fetchall() for p in sorted(out.glob("*.parquet"))}
+    return {
+        p.stem: con.execute(f"SELECT * FROM read_parquet('{p}')").fetchall()
+        for p in sorted(out.glob("*.parquet"))
+    }
 
 
 def test_build_is_deterministic_and_aggregates_only(tmp_path: Path, data_dir: Path) -> None:

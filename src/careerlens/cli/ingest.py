@@ -17,7 +17,8 @@ db_app = typer.Typer(help="Inspect the warehouse (or the bundled snapshot).", no
 def ingest_command(
     file: Annotated[Path, typer.Argument(help="CSV, CSV.GZ, JSONL or Parquet file to ingest.")],
     source: Annotated[
-        str, typer.Option("--source", "-s", help="Reader: ai-jobs | postings | generic (generic needs --map).")
+        str,
+        typer.Option("--source", "-s", help="Reader: ai-jobs | postings | generic (generic needs --map)."),
     ] = "ai-jobs",
     map_: Annotated[
         Path | None, typer.Option("--map", help="Mapping TOML for --source generic (see docs/data-rules.md).")
@@ -36,7 +37,11 @@ def ingest_command(
                 result = ingest(file, source, store, mapping=map_)
             else:
                 with Progress(
-                    TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    TimeElapsedColumn(),
+                    console=console,
+                    transient=True,
                 ) as progress:
                     task = progress.add_task("read", total=len(STAGES))
                     done: set[str] = set()
@@ -54,7 +59,8 @@ def ingest_command(
         word = "already ingested (nothing changed)" if result.status == "skipped" else "ingested"
         console.print(f"[bold]{result.file_path}[/] {word} into {settings.db_path}", highlight=False)
         console.print(
-            f"rows read {result.rows_read:,} · loaded {result.loaded:,} · quarantined {result.quarantined:,} · "
+            f"rows read {result.rows_read:,} · loaded {result.loaded:,} · quarantined "
+            f"{result.quarantined:,} · "
             f"duplicates {result.duplicates:,}",
             highlight=False,
         )
@@ -93,8 +99,12 @@ def quarantine_command(
     keys = ("file_path", "row_number", "field", "reason", "raw")
     if json:
         emit_json(
-            {"schema": "careerlens.quarantine/v1", "source": label, "total": total,
-             "rows": [dict(zip(keys, r, strict=True)) for r in rows]}  # fmt: skip
+            {
+                "schema": "careerlens.quarantine/v1",
+                "source": label,
+                "total": total,
+                "rows": [dict(zip(keys, r, strict=True)) for r in rows],
+            }  # fmt: skip
         )
         return
     table = Table(title=f"quarantine ({len(rows)} of {total:,}) — {label}")
@@ -135,7 +145,9 @@ def db_info(db: DbOption = None, json: JsonOption = False) -> None:
         )  # fmt: skip
     console.print(runs)
     for q in info["quarantine_by_reason"][:15]:
-        console.print(f"  quarantine {q['file_path']} {q['field']}: {q['reason']} — {q['n']:,}", highlight=False)
+        console.print(
+            f"  quarantine {q['file_path']} {q['field']}: {q['reason']} — {q['n']:,}", highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

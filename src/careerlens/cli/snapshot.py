@@ -9,12 +9,16 @@ import typer
 
 from careerlens.cli.common import JsonOption, console, emit_json, user_errors
 
-snapshot_app = typer.Typer(help="The bundled offline snapshot (Parquet + manifest.json).", no_args_is_help=True)
+snapshot_app = typer.Typer(
+    help="The bundled offline snapshot (Parquet + manifest.json).", no_args_is_help=True
+)
 
 
 @snapshot_app.command("build")
 def build(
-    from_: Annotated[Path, typer.Option("--from", help="Shared data directory (holds ai_jobs_salaries.csv).")],
+    from_: Annotated[
+        Path, typer.Option("--from", help="Shared data directory (holds ai_jobs_salaries.csv).")
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", help="Output directory (default: the package's data/snapshot).")
     ] = None,
@@ -29,14 +33,19 @@ def build(
     if json:
         emit_json(manifest)
         return
-    console.print(f"snapshot of {manifest['snapshot_date']} written to {out or SNAPSHOT_DIR}", highlight=False)
+    console.print(
+        f"snapshot of {manifest['snapshot_date']} written to {out or SNAPSHOT_DIR}", highlight=False
+    )
     for s in manifest["sources"]:
         console.print(
-            f"  {s['file']}: read {s['rows_read']:,} · loaded {s['loaded']:,} · quarantined {s['quarantined']:,} · "
+            f"  {s['file']}: read {s['rows_read']:,} · loaded {s['loaded']:,} · quarantined "
+            f"{s['quarantined']:,} · "
             f"duplicates {s['duplicates']:,}",
             highlight=False,
         )
-    console.print("  tables: " + ", ".join(f"{k} {v:,}" for k, v in manifest["tables"].items()), highlight=False)
+    console.print(
+        "  tables: " + ", ".join(f"{k} {v:,}" for k, v in manifest["tables"].items()), highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -146,7 +146,8 @@ def posting_country(location: str | None, job_country: str | None) -> str | None
     """Country of a Luke Barousse posting: the location when it names one, else job_country — but never
     'Sudan' alone.
 
-    The scrape writes job_country='Sudan' on thousands of US rows (a search_location artefact, see SOURCES.md), so
+    The scrape writes job_country='Sudan' on thousands of US rows (a search_location artefact, see
+    SOURCES.md), so
     Sudan is kept only when the location itself says Sudan; otherwise the country is unknown (None).
     """
     from_location = location_to_iso2(location)

@@ -2,7 +2,8 @@
 
 Exchange rates are not downloaded: ``data/fx_usd.csv`` is *derived* from the CC0 ai-jobs data, which
     gives every
-salary both in its own currency and in USD (upstream's conversion). The rate of a currency in a year is the median of
+salary both in its own currency and in USD (upstream's conversion). The rate of a currency in a year is the
+median of
 salary_in_usd / salary over that data's rows (``derive_fx_table``); ``snapshot build`` rewrites the file.
 Rates: hour × 2080, day × 260, month × 12, year × 1 (a full-time year).
 """

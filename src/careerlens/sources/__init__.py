@@ -1,8 +1,11 @@
 """Source readers: one per known file schema, registered by name (`careerlens ingest --source NAME`).
 
-A reader loads a file into a DuckDB table of raw rows (all VARCHAR, plus a 1-based ``row_number``) and returns the
-SQL that maps those raw columns onto the *staging columns* of its dataset (``SALARY_FIELDS`` or ``POSTING_FIELDS``,
-all VARCHAR). Everything after that — validation, quarantine, titles, geography, pay, duplicates — is done once, in
+A reader loads a file into a DuckDB table of raw rows (all VARCHAR, plus a 1-based ``row_number``) and
+    returns the
+SQL that maps those raw columns onto the *staging columns* of its dataset (``SALARY_FIELDS`` or
+    ``POSTING_FIELDS``,
+all VARCHAR). Everything after that — validation, quarantine, titles, geography, pay, duplicates — is
+    done once, in
 ``careerlens.store.ingest``, so every source gets the same rules.
 """
 
@@ -42,7 +45,8 @@ def sql_ident(name: str) -> str:
 
 @dataclass
 class Reader:
-    """Base reader: CSV/CSV.GZ/JSONL/Parquet through DuckDB, staged by ``column_map`` (our field → SQL expression)."""
+    """Base reader: CSV/CSV.GZ/JSONL/Parquet through DuckDB, staged by ``column_map`` (our field → SQL
+    expression)."""
 
     name: str = "base"
     dataset: Dataset = "salaries"
@@ -64,24 +68,35 @@ class Reader:
         return self.fact_source or self.name
 
     def load_raw(self, con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
-        """Create ``table`` (row_number, raw columns as VARCHAR) from the file; return the source column names."""
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}__0 AS SELECT * FROM {read_expr(path)}")
-        cols = [r[0] for r in con.execute(f"DESCRIBE {table}__0").fetchall()]
+        """Create ``table`` (row_number, raw columns as VARCHAR) from the file; return the source
+        column names."""
+        src = read_expr(path)
+        try:
+            cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+        except duckdb.Error as exc:
+            raise InputError(
+                f"cannot read the file: {str(exc).splitlines()[0]}",
+                file=str(path),
+                hint="is it a CSV (optionally .gz), JSONL or Parquet file?",
+            ) from None
+        self.check_columns(cols, path)
+        # WITH ORDINALITY numbers rows in file order (1-based), also when DuckDB reads the file in parallel
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT ordinality::BIGINT AS row_number, * EXCLUDE (ordinality) FROM {src} WITH ORDINALITY"
+        )
+        return cols
+
+    def check_columns(self, cols: list[str], path: Path) -> None:
+        """Raise before reading when the file lacks a column this reader needs."""
         missing = [c for c in self.required_columns if c not in cols]
         if missing:
             raise InputError(
                 f"missing column {missing[0]!r} (the file has: {', '.join(cols[:20])})",
                 file=str(path),
                 field=missing[0],
-                hint=f"is this a {self.name!r} file? pass --source generic --map mapping.toml for other layouts",
+                hint=f"is this a {self.name!r} file? for other layouts pass --source generic --map FILE.toml",
             )
-        con.execute(
-            # rowids inside a transaction are not 0-based, so number the rows in rowid (= file) order
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT row_number() OVER (ORDER BY t.rowid) AS row_number, t.* FROM {table}__0 t ORDER BY t.rowid"
-        )
-        con.execute(f"DROP TABLE {table}__0")
-        return cols
 
     def staged_sql(self, raw_table: str) -> str:
         """SELECT row_number + the staging fields of this reader's dataset from the raw table."""
@@ -99,10 +114,11 @@ def read_expr(path: Path) -> str:
     p = sql_str(str(path))
     name = path.name.lower()
     if name.endswith((".parquet", ".pq")):
-        return f"(SELECT * FROM read_parquet({p}))"
+        return f"read_parquet({p})"
     if name.endswith((".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")):
         return f"read_json({p}, format='auto', records=true)"
-    return f"read_csv({p}, all_varchar=true, header=true, delim=',', quote='\"', escape='\"', strict_mode=false)"
+    dialect = "delim=',', quote='\"', escape='\"', strict_mode=false"
+    return f"read_csv({p}, all_varchar=true, header=true, {dialect})"
 
 
 _REGISTRY: dict[str, Callable[..., Reader]] = {}

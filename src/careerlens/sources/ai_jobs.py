@@ -1,11 +1,13 @@
-"""Reader for the aijobs.net salary index (ai_jobs_salaries.csv, CC0): one row per salary *value*, see data-rules."""
+"""Reader for the aijobs.net salary index (ai_jobs_salaries.csv, CC0): one row per salary *value*, see
+data-rules."""
 
 from __future__ import annotations
 
 from careerlens.sources import Reader, register
 
 AI_JOBS_COLUMNS = (
-    "work_year", "experience_level", "employment_type", "job_title", "salary", "salary_currency", "salary_in_usd",
+    "work_year", "experience_level", "employment_type", "job_title", "salary", "salary_currency",
+    "salary_in_usd",
     "employee_residence", "remote_ratio", "company_location", "company_size",
 )  # fmt: skip
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from careerlens.errors import MappingError
 from careerlens.sources import POSTING_FIELDS, SALARY_FIELDS, Reader, register, sql_ident, sql_str
 
@@ -34,11 +32,9 @@ class GenericReader(Reader):
     mapping_path: str = ""
     mapping: dict[str, Any] | None = None
 
-    def load_raw(self, con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
-        cols = super().load_raw(con, path, table)
+    def check_columns(self, cols: list[str], path: Path) -> None:
         for our, theirs in (self.mapping or {}).get("columns", {}).items():
             if theirs not in cols:
-                con.execute(f"DROP TABLE IF EXISTS {table}")
                 raise MappingError(
                     f"column {theirs!r} (mapped to {our!r} in {self.mapping_path}) is not in the file; "
                     f"its columns are: {', '.join(cols[:25])}",
@@ -46,7 +42,6 @@ class GenericReader(Reader):
                     field=theirs,
                     hint=f"fix [columns] {our} = ... in {self.mapping_path}",
                 )
-        return cols
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Reader for Luke Barousse's data_jobs postings (CSV/CSV.GZ, 16-17 columns; licence not stated → aggregates only)."""
+"""Reader for Luke Barousse's data_jobs postings (CSV/CSV.GZ, 16-17 columns; licence not stated →
+aggregates only)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ _MAP = {
 
 @register("postings")
 def postings_reader() -> Reader:
-    """data_jobs: job_skills is a Python-list string of skill labels (the lexicon's vocabulary); no description."""
+    """data_jobs: job_skills is a Python-list string of skill labels (the lexicon's vocabulary); no
+    description."""
     return Reader(
         name="postings",
         dataset="postings",

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import posting_country, region_of, to_iso2
-from careerlens.normalize.pay import MAX_USD_YEAR, MIN_USD_YEAR, RATE_FACTORS, register_fx
+from careerlens.normalize.pay import MAX_USD_YEAR, MIN_USD_YEAR, RATE_FACTORS, load_fx_table, usd_per_unit
 from careerlens.sources import Reader, get_reader, sql_str
 from careerlens.store.warehouse import Store
 
@@ -29,6 +29,10 @@ STAGES = ("read", "classify titles", "extract skills", "normalise", "write")
 EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
 REPOST_WINDOW_DAYS = 30
 StageCallback = Callable[[str], None]
+ABSURD = (
+    f"'absurd salary (outside {MIN_USD_YEAR:,.0f}-{MAX_USD_YEAR:,.0f} USD/year): ' "
+    "|| round(usd)::BIGINT || ' USD/year'"
+)
 
 
 @dataclass
@@ -89,7 +93,8 @@ def ingest(
     shown = display_path or str(p)
     con = store.con
     previous = con.execute(
-        "SELECT run_id FROM ingest_runs WHERE file_sha256 = ? AND source = ? AND source_name = ? AND status = 'done' "
+        "SELECT run_id FROM ingest_runs WHERE file_sha256 = ? AND source = ? AND source_name = ? "
+        "AND status = 'done' "
         "ORDER BY started_at LIMIT 1",
         [sha, reader.name, reader.source_name],
     ).fetchall()
@@ -101,7 +106,8 @@ def ingest(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "INSERT INTO ingest_runs (run_id, dataset, source, source_name, file_path, file_sha256, started_at, status) "
+            "INSERT INTO ingest_runs (run_id, dataset, source, source_name, file_path, file_sha256, "
+            "started_at, status) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
             [rid, reader.dataset, reader.name, reader.source_name, shown, sha, started],
         )
@@ -113,7 +119,8 @@ def ingest(
         stage("commit")
         counts = job.check_accounting()
         con.execute(
-            "UPDATE ingest_runs SET finished_at = ?, rows_read = ?, loaded = ?, quarantined = ?, duplicates = ?, "
+            "UPDATE ingest_runs SET finished_at = ?, rows_read = ?, loaded = ?, quarantined = ?, "
+            "duplicates = ?, "
             "status = 'done' WHERE run_id = ?",
             [now or datetime.now(), *counts, rid],
         )
@@ -134,7 +141,8 @@ def _result_of_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) 
         [run_id],
     ).fetchall()[0]
     reasons = con.execute(
-        "SELECT field || ': ' || regexp_replace(reason, ' [(:].*$', ''), count(*) FROM quarantine WHERE run_id = ? "
+        "SELECT field || ': ' || regexp_replace(reason, ' [(:].*$', ''), count(*) FROM quarantine "
+        "WHERE run_id = ? "
         "GROUP BY 1 ORDER BY 2 DESC, 1",
         [run_id],
     ).fetchall()
@@ -142,7 +150,8 @@ def _result_of_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) 
         "SELECT rule, count(*) FROM duplicates WHERE run_id = ? GROUP BY 1 ORDER BY 1", [run_id]
     ).fetchall()
     first = con.execute(
-        "SELECT row_number, field, reason FROM quarantine WHERE run_id = ? ORDER BY row_number, field LIMIT 5",
+        "SELECT row_number, field, reason FROM quarantine WHERE run_id = ? "
+        "ORDER BY row_number, field LIMIT 5",
         [run_id],
     ).fetchall()
     return IngestResult(
@@ -183,7 +192,7 @@ def _skill_labels() -> pa.Table:
     from careerlens.kb.skills import load_skills
 
     pairs: dict[str, str] = {}
-    for sid, skill in load_skills().items():
+    for sid in load_skills():
         pairs.setdefault(sid.lower(), sid)
     for sid, skill in load_skills().items():
         for alias in skill.aliases:
@@ -195,32 +204,19 @@ class _Job:
     """One ingest's temp tables and SQL; all temp names start with ``_in_``."""
 
     def __init__(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        reader: Reader,
-        path: Path,
-        shown: str,
-        sha: str,
-        run_id: str,
+        self, con: duckdb.DuckDBPyConnection, reader: Reader, path: Path, shown: str, sha: str, run_id: str,
         stage: StageCallback,
-    ) -> None:
-        self.con, self.reader, self.path, self.shown, self.sha, self.rid = (
-            con,
-            reader,
-            path,
-            shown,
-            sha,
-            run_id,
-        )
-        self.stage = stage
+    ) -> None:  # fmt: skip
+        self.con, self.reader, self.path, self.shown = con, reader, path, shown
+        self.sha, self.rid, self.stage = sha, run_id, stage
         self.temps: list[str] = []
-        self.views: list[str] = []
         self.skills_linked = 0
 
-    # -- helpers ----------------------------------------------------------------------------------------------
-    def temp(self, name: str, sql: str, params: list[Any] | None = None) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", params or [])
-        self.temps.append(name)
+    # -- helpers ------------------------------------------------------------------------------------------
+    def temp(self, name: str, sql: str, params: list[Any] | None = None, *, view: bool = False) -> None:
+        kind = "VIEW" if view else "TABLE"
+        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}", params or [])
+        self.temps.append(f"{kind} {name}")
 
     def arrow_temp(self, name: str, table: pa.Table) -> None:
         view = f"{name}__arrow"
@@ -230,48 +226,35 @@ class _Job:
         finally:
             self.con.unregister(view)
 
-    def view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-        self.views.append(name)
-
     def drop_temps(self) -> None:
-        for v in reversed(self.views):
-            self.con.execute(f"DROP VIEW IF EXISTS {v}")
-        self.views.clear()
-        for t in reversed(self.temps):
-            self.con.execute(f"DROP TABLE IF EXISTS {t}")
+        for kind_name in reversed(self.temps):
+            self.con.execute(f"DROP {kind_name.replace(' ', ' IF EXISTS ', 1)}")
         self.temps.clear()
 
     def read(self) -> None:
         self.stage("read")
         self.reader.load_raw(self.con, self.path, "_in_raw")
-        self.temps.append("_in_raw")
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _in_stg AS {self.reader.staged_sql('_in_raw')}")
-        self.views.append("_in_stg")
+        self.temps.append("TABLE _in_raw")
+        self.temp("_in_stg", self.reader.staged_sql("_in_raw"), view=True)
 
     def classify_titles(self) -> None:
         self.stage("classify titles")
-        titles = [
-            r[0]
-            for r in self.con.execute(
-                "SELECT DISTINCT trim(title) FROM _in_stg WHERE NULLIF(trim(title), '') IS NOT NULL ORDER BY 1"
-            ).fetchall()
-        ]
-        self.arrow_temp("_in_titles", _classify(titles))
+        sql = "SELECT DISTINCT trim(title) FROM _in_stg WHERE NULLIF(trim(title), '') IS NOT NULL ORDER BY 1"
+        self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(sql).fetchall()]))
 
-    def quarantine(self, checks: list[tuple[str, str, str]], table: str) -> None:
-        """Write rows of ``table`` failing a check (condition, field, reason SQL) — the first failing check wins."""
+    def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
+        """q_field, q_reason columns: the first failing check (condition, staging field, reason SQL) wins."""
         cond = " ".join(f"WHEN {c} THEN {sql_str(self.reader.field_of(f))}" for c, f, _ in checks)
         why = " ".join(f"WHEN {c} THEN {r}" for c, _, r in checks)
-        self.temp(
-            "_in_q", f"SELECT row_number, CASE {cond} END AS field, CASE {why} END AS reason FROM {table}"
-        )
+        return f"CASE {cond} END AS q_field, CASE {why} END AS q_reason"
+
+    def write_quarantine(self) -> None:
         self.con.execute(
             """
             INSERT INTO quarantine (run_id, file_sha256, file_path, row_number, field, reason, raw)
-            SELECT ?, ?, ?, q.row_number, q.field, q.reason, to_json(r)::VARCHAR
-            FROM _in_q q JOIN _in_raw r USING (row_number)
-            WHERE q.field IS NOT NULL ORDER BY q.row_number
+            SELECT ?, ?, ?, q.row_number, q.q_field, q.q_reason, to_json(r)::VARCHAR
+            FROM _in_conv q JOIN _in_raw r USING (row_number)
+            WHERE q.q_field IS NOT NULL ORDER BY q.row_number
             """,
             [self.rid, self.sha, self.shown],
         )
@@ -284,15 +267,17 @@ class _Job:
         )
 
     def check_accounting(self) -> tuple[int, int, int, int]:
+        """Counts of this run; raises StoreError (rolling everything back) unless read = loaded + q + dups."""
         con, rid = self.con, self.rid
-        read = con.execute("SELECT count(*) FROM _in_raw").fetchall()[0][0]
-        table = "salaries" if self.reader.dataset == "salaries" else "postings"
-        loaded = con.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?", [rid]).fetchall()[0][0]
-        quar = con.execute(
-            "SELECT count(DISTINCT row_number) FROM quarantine WHERE run_id = ?", [rid]
-        ).fetchall()
-        dups = con.execute("SELECT count(*) FROM duplicates WHERE run_id = ?", [rid]).fetchall()[0][0]
-        q = quar[0][0]
+        facts = "salaries" if self.reader.dataset == "salaries" else "postings"
+        read, loaded, q, dups = con.execute(
+            f"""
+            SELECT (SELECT count(*) FROM _in_raw), (SELECT count(*) FROM {facts} WHERE run_id = $rid),
+                   (SELECT count(DISTINCT row_number) FROM quarantine WHERE run_id = $rid),
+                   (SELECT count(*) FROM duplicates WHERE run_id = $rid)
+            """,
+            {"rid": rid},
+        ).fetchall()[0]
         if read != loaded + q + dups:
             raise StoreError(
                 f"{self.shown}: accounting mismatch: rows read {read} != loaded {loaded} + quarantined {q} "
@@ -301,336 +286,250 @@ class _Job:
             )
         return int(read), int(loaded), int(q), int(dups)
 
-    def geo_temp(self, name: str, pairs: list[tuple[str | None, str | None]], *, postings: bool) -> None:
-        """Map distinct raw (location, country) values to (iso2, region) in Python, once per distinct value."""
-        locs, ctys, isos, regions = [], [], [], []
-        for loc, cty in pairs:
-            iso = posting_country(loc, cty) if postings else to_iso2(cty)
-            locs.append(loc)
-            ctys.append(cty)
-            isos.append(iso)
-            regions.append(region_of(iso))
-        self.arrow_temp(
-            name,
-            pa.table(
-                {
-                    "loc": pa.array(locs, pa.string()),
-                    "cty": pa.array(ctys, pa.string()),
-                    "iso2": pa.array(isos, pa.string()),
-                    "region": pa.array(regions, pa.string()),
-                }
-            ),  # fmt: skip
-        )
+    def geo_temp(self, pairs: list[tuple[str | None, str | None]], *, postings: bool) -> None:
+        """_in_geo: distinct raw (location, country) → (iso2, region), mapped once per distinct value."""
+        isos = [posting_country(loc, cty) if postings else to_iso2(cty) for loc, cty in pairs]
+        cols = {
+            "loc": [p[0] for p in pairs], "cty": [p[1] for p in pairs], "iso2": isos,
+            "region": [region_of(i) for i in isos],
+        }  # fmt: skip
+        self.arrow_temp("_in_geo", pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()}))
 
-    # -- salaries ---------------------------------------------------------------------------------------------
+    def fx_temp(self) -> None:
+        """_in_fx(cur, y, fx): each currency × year of the FX table's span, with its nearest year's rate."""
+        rates = load_fx_table()
+        years = range(min(r.year for r in rates), max(r.year for r in rates) + 1)
+        rows = [(c, y, usd_per_unit(c, y)) for c in sorted({r.currency for r in rates}) for y in years]
+        self.arrow_temp(
+            "_in_fx",
+            pa.table(
+                {"cur": [r[0] for r in rows], "y": [r[1] for r in rows], "fx": [float(r[2]) for r in rows]}
+            ),
+        )
+        self.fx_years = (years.start, years.stop - 1)
+
+    # -- salaries -----------------------------------------------------------------------------------------
     def run_salaries(self) -> None:
-        con = self.con
         self.read()
         self.classify_titles()
         self.stage("extract skills")
         self.stage("normalise")
-        countries = con.execute(
+        countries = self.con.execute(
             "SELECT DISTINCT c FROM (SELECT company_country AS c FROM _in_stg UNION ALL "
             "SELECT residence_country FROM _in_stg) ORDER BY c"
         ).fetchall()
-        self.geo_temp("_in_geo", [(None, r[0]) for r in countries], postings=False)
-        register_fx(con, "_in_fx_usd")
-        self.temps.append("_in_fx_usd")
-        rates = ", ".join(f"({sql_str(k)}, {v})" for k, v in RATE_FACTORS.items())
-        self.temp("_in_rates", f"SELECT * FROM (VALUES {rates}) v(rate, factor)")
-        self.view(
-            "_in_chk",
-            """
-            SELECT s.*, NULLIF(trim(s.title), '') AS title_t,
-                   TRY_CAST(trim(s.work_year) AS INTEGER) AS y,
-                   TRY_CAST(replace(trim(s.salary), ',', '') AS DOUBLE) AS amount,
-                   TRY_CAST(replace(trim(s.salary_usd), ',', '') AS DOUBLE) AS usd_given,
-                   NULLIF(upper(trim(s.currency)), '') AS cur,
-                   lower(coalesce(NULLIF(trim(s.rate), ''), 'year')) AS rate_t
-            FROM _in_stg s
-            """,
-        )
-        self.temp(
-            "_in_fxk",
-            """
-            SELECT k.cur, k.y,
-                   arg_min(f.usd_per_unit, abs(f.year - k.y) * 2 + CASE WHEN f.year > k.y THEN 0 ELSE 1 END) AS fx
-            FROM (SELECT DISTINCT cur, y FROM _in_chk WHERE cur IS NOT NULL AND y IS NOT NULL) k
-            JOIN _in_fx_usd f ON f.currency = k.cur GROUP BY ALL
-            """,
-        )
-        self.temp(
-            "_in_conv",
-            """
-            SELECT c.*, x.fx, r.factor,
-                   coalesce(c.usd_given, c.amount * x.fx) * r.factor AS usd
-            FROM _in_chk c LEFT JOIN _in_fxk x ON x.cur = c.cur AND x.y = c.y
-            LEFT JOIN _in_rates r ON r.rate = c.rate_t
-            """,
-        )
-        self.quarantine(
+        self.geo_temp([(None, r[0]) for r in countries], postings=False)
+        self.fx_temp()
+        lo, hi = self.fx_years
+        factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RATE_FACTORS.items())
+        levels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EXPERIENCE_LEVELS.items())
+        checks = self.checks_sql(
             [
                 ("title_t IS NULL", "title", "'missing title'"),
                 (
-                    "y IS NULL",
-                    "work_year",
+                    "y IS NULL", "work_year",
                     "'missing or non-integer year: ' || coalesce(work_year, '<empty>')",
                 ),
                 ("y NOT BETWEEN 1990 AND 2100", "work_year", "'year out of range 1990-2100: ' || work_year"),
                 ("factor IS NULL", "rate", "'unknown pay rate: ' || rate_t"),
                 (
-                    "salary_usd IS NOT NULL AND usd_given IS NULL",
-                    "salary_usd",
+                    "salary_usd IS NOT NULL AND usd_given IS NULL", "salary_usd",
                     "'non-numeric salary: ' || salary_usd",
                 ),
                 (
-                    "usd_given IS NULL AND amount IS NULL",
-                    "salary",
+                    "usd_given IS NULL AND amount IS NULL", "salary",
                     "'missing or non-numeric salary: ' || coalesce(salary, '<empty>')",
                 ),
                 (
-                    "coalesce(usd_given, amount) <= 0",
-                    "salary",
+                    "coalesce(usd_given, amount) <= 0", "salary",
                     "'non-positive salary: ' || coalesce(salary_usd, salary)",
                 ),
                 ("usd_given IS NULL AND cur IS NULL", "currency", "'missing currency'"),
                 ("usd_given IS NULL AND fx IS NULL", "currency", "'unknown currency: ' || cur"),
-                (
-                    f"usd < {MIN_USD_YEAR} OR usd > {MAX_USD_YEAR}",
-                    "salary",
-                    f"'absurd salary (outside {MIN_USD_YEAR:,.0f}-{MAX_USD_YEAR:,.0f} USD/year): ' "
-                    "|| round(usd)::BIGINT || ' USD/year'",
-                ),
-            ],
-            "_in_conv",
-        )
-        levels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EXPERIENCE_LEVELS.items())
+                (f"usd < {MIN_USD_YEAR} OR usd > {MAX_USD_YEAR}", "salary", ABSURD),
+            ]
+        )  # fmt: skip
         self.temp(
-            "_in_valid",
+            "_in_conv",
             f"""
-            SELECT c.row_number, c.title_t AS title, c.y AS work_year,
+            WITH c AS (
+                SELECT s.*, NULLIF(trim(s.title), '') AS title_t, TRY_CAST(trim(s.work_year) AS INTEGER) AS y,
+                       TRY_CAST(replace(trim(s.salary), ',', '') AS DOUBLE) AS amount,
+                       TRY_CAST(replace(trim(s.salary_usd), ',', '') AS DOUBLE) AS usd_given,
+                       NULLIF(upper(trim(s.currency)), '') AS cur,
+                       lower(coalesce(NULLIF(trim(s.rate), ''), 'year')) AS rate_t
+                FROM _in_stg s),
+            d AS (
+                SELECT c.*, x.fx, CASE c.rate_t {factors} END AS factor,
+                       coalesce(c.usd_given, c.amount * x.fx) * CASE c.rate_t {factors} END AS usd
+                FROM c LEFT JOIN _in_fx x ON x.cur = c.cur AND x.y = least(greatest(c.y, {lo}), {hi}))
+            SELECT d.row_number, {checks}, d.title_t AS title, d.y AS work_year,
                    coalesce(t.role, 'other') AS role,
                    CASE WHEN t.level IN ('lead', 'executive') THEN t.level
-                        ELSE coalesce(CASE upper(trim(c.experience_level)) {levels} END, t.level, 'unspecified')
+                        ELSE coalesce(CASE upper(trim(d.experience_level)) {levels} END, t.level,
+                                      'unspecified')
                    END AS level,
                    t.specialisation, t.confidence AS title_confidence,
-                   NULLIF(upper(trim(c.experience_level)), '') AS experience_level,
-                   NULLIF(upper(trim(c.employment_type)), '') AS employment_type,
-                   c.usd AS salary_usd, c.cur AS currency, coalesce(c.amount, c.usd_given) AS salary_original,
+                   NULLIF(upper(trim(d.experience_level)), '') AS experience_level,
+                   NULLIF(upper(trim(d.employment_type)), '') AS employment_type,
+                   d.usd AS salary_usd, d.cur AS currency, coalesce(d.amount, d.usd_given) AS salary_original,
                    gc.iso2 AS company_country, gc.region, gr.iso2 AS residence_country,
-                   TRY_CAST(TRY_CAST(c.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
-                   CASE WHEN upper(trim(c.company_size)) IN ('S', 'M', 'L') THEN upper(trim(c.company_size)) END
+                   TRY_CAST(TRY_CAST(d.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
+                   CASE WHEN upper(trim(d.company_size)) IN ('S', 'M', 'L')
+                        THEN upper(trim(d.company_size)) END
                        AS company_size,
-                   hash(concat_ws(chr(31), c.work_year, c.experience_level, c.employment_type, c.title, c.currency,
-                       c.residence_country, c.remote_ratio, c.company_country, c.company_size, c.rate_t)) AS attr_key
-            FROM _in_conv c
-            JOIN _in_q q ON q.row_number = c.row_number AND q.field IS NULL
-            LEFT JOIN _in_titles t ON t.title = c.title_t
-            LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM c.company_country
-            LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM c.residence_country
+                   hash(concat_ws(chr(31), d.work_year, d.experience_level, d.employment_type, d.title,
+                       d.currency,
+                        d.residence_country, d.remote_ratio, d.company_country, d.company_size, d.rate_t))
+                       AS attr_key
+            FROM d LEFT JOIN _in_titles t ON t.title = d.title_t
+            LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM d.company_country
+            LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM d.residence_country
             """,
         )
+        self.write_quarantine()
         self.stage("write")
-        pair = (
-            "(row_number() OVER (PARTITION BY run_no ORDER BY row_number) - 1) // 2"
-            if self.reader.pair_ranges
-            else "0"
-        )
-        run_no = (
-            "sum(brk) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)"
-            if self.reader.pair_ranges
-            else "row_number"
-        )
-        # Jobs: adjacent rows with equal attributes, paired in order (low/high of one posted range).
-        self.temp(
-            "_in_paired",
-            f"""
-            WITH b AS (
-                SELECT *, CASE WHEN attr_key IS DISTINCT FROM lag(attr_key) OVER (ORDER BY row_number)
-                               THEN 1 ELSE 0 END AS brk
-                FROM _in_valid),
-            r AS (SELECT *, {run_no} AS run_no FROM b)
-            SELECT *, {pair} AS pair_no FROM r
-            """,
-        )
-        self.temp(
-            "_in_jobs",
-            """
-            SELECT run_no, pair_no, min(row_number) AS kept_row, count(*)::INTEGER AS rows_collapsed,
-                   avg(salary_usd) AS salary_usd, min(salary_usd) AS salary_usd_min, max(salary_usd) AS salary_usd_max,
-                   arg_min(salary_original, salary_usd) AS salary_original, any_value(attr_key) AS attr_key
-            FROM _in_paired GROUP BY run_no, pair_no
-            """,
-        )
-        # Identical jobs (same attributes and same range) within the file: keep the first.
-        self.temp(
-            "_in_jobs2",
-            """
-            SELECT *, first_value(kept_row) OVER w AS canon_row, row_number() OVER w AS k
-            FROM _in_jobs
-            WINDOW w AS (PARTITION BY attr_key, salary_usd_min, salary_usd_max, rows_collapsed ORDER BY kept_row)
-            """,
-        )
-        self.write_duplicates(
-            """
-            SELECT p.row_number, j.canon_row AS kept_row_number,
-                   CASE WHEN j.k > 1 THEN 'exact_duplicate'
-                        WHEN j.salary_usd_min = j.salary_usd_max THEN 'exact_duplicate'
-                        ELSE 'range_pair' END AS rule
-            FROM _in_paired p JOIN _in_jobs2 j USING (run_no, pair_no)
-            WHERE j.k > 1 OR p.row_number <> j.kept_row
-            """
-        )
+        self.dedup_salaries()
         base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
         self.con.execute(
             f"""
             INSERT INTO salaries
-            SELECT {int(base)} + row_number() OVER (ORDER BY j.kept_row) AS fact_id, ?, ?, j.kept_row,
-                   j.rows_collapsed, ?, v.work_year, v.title, v.role, v.level, v.specialisation,
-                   v.title_confidence, v.experience_level, v.employment_type,
-                   j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
+            SELECT {int(base)} + row_number() OVER (ORDER BY j.kept_row), ?, ?, j.kept_row,
+                j.rows_collapsed, ?,
+                   v.work_year, v.title, v.role, v.level, v.specialisation, v.title_confidence,
+                       v.experience_level,
+                   v.employment_type, j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
                    CASE WHEN j.rows_collapsed = 1 THEN v.salary_original END,
                    v.company_country, v.region, v.residence_country, v.remote_ratio, v.company_size
-            FROM _in_jobs2 j JOIN _in_valid v ON v.row_number = j.kept_row
+            FROM _in_jobs j JOIN _in_conv v ON v.row_number = j.kept_row
             WHERE j.k = 1 ORDER BY j.kept_row
             """,
             [self.rid, self.sha, self.reader.label],
         )
 
-    # -- postings ---------------------------------------------------------------------------------------------
+    def dedup_salaries(self) -> None:
+        """Range pairs (adjacent rows, equal attributes) → one job; then identical jobs → exact duplicates."""
+        pairs = self.reader.pair_ranges
+        run_no = "sum(brk) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)" if pairs else "row_number"
+        pair_no = "(row_number() OVER (PARTITION BY run_no ORDER BY row_number) - 1) // 2" if pairs else "0"
+        self.temp(
+            "_in_paired",
+            f"""
+            WITH v AS (SELECT row_number, attr_key, salary_usd FROM _in_conv WHERE q_field IS NULL),
+            b AS (SELECT *, (attr_key IS DISTINCT FROM lag(attr_key) OVER (ORDER BY row_number))::INTEGER
+                AS brk
+                  FROM v),
+            r AS (SELECT row_number, attr_key, salary_usd, {run_no} AS run_no FROM b)
+            SELECT *, {pair_no} AS pair_no FROM r
+            """,
+        )
+        self.temp(
+            "_in_jobs",
+            """
+            WITH j AS (
+                SELECT run_no, pair_no, min(row_number) AS kept_row, count(*)::INTEGER AS rows_collapsed,
+                       avg(salary_usd) AS salary_usd, min(salary_usd) AS salary_usd_min,
+                       max(salary_usd) AS salary_usd_max, any_value(attr_key) AS attr_key
+                FROM _in_paired GROUP BY run_no, pair_no)
+            SELECT *, first_value(kept_row) OVER w AS canon_row, row_number() OVER w AS k
+            FROM j WINDOW w AS (PARTITION BY attr_key, salary_usd_min, salary_usd_max, rows_collapsed
+                                ORDER BY kept_row)
+            """,
+        )
+        self.write_duplicates(
+            """
+            SELECT p.row_number, j.canon_row AS kept_row_number,
+                   CASE WHEN j.k > 1 OR j.salary_usd_min = j.salary_usd_max THEN 'exact_duplicate'
+                        ELSE 'range_pair' END AS rule
+            FROM _in_paired p JOIN _in_jobs j USING (run_no, pair_no)
+            WHERE j.k > 1 OR p.row_number <> j.kept_row
+            """
+        )
+
+    # -- postings -----------------------------------------------------------------------------------------
     def run_postings(self, *, refresh: bool) -> None:
         con = self.con
         self.read()
         self.classify_titles()
         self.stage("normalise")
         pairs = con.execute("SELECT DISTINCT location, country FROM _in_stg ORDER BY ALL").fetchall()
-        self.geo_temp("_in_geo", [(a, b) for a, b in pairs], postings=True)
-        self.view(
-            "_in_chk",
-            f"""
-            SELECT s.*, NULLIF(trim(s.title), '') AS title_t,
-                   coalesce(TRY_CAST(trim(s.posted_date) AS TIMESTAMP)::DATE, TRY_CAST(trim(s.posted_date) AS DATE),
-                            try_strptime(trim(s.posted_date), '%m/%d/%Y')::DATE) AS posted,
-                   TRY_CAST(trim(s.year) AS INTEGER) AS y_default,
-                   TRY_CAST(replace(trim(s.salary_year), ',', '') AS DOUBLE) AS sy,
-                   TRY_CAST(replace(trim(s.salary_hour), ',', '') AS DOUBLE) AS sh,
-                   NULLIF(trim(s.description), '') AS description_t
-            FROM _in_stg s
-            """,
-        )
-        self.temp(
-            "_in_conv",
-            f"""
-            SELECT c.*, coalesce(c.sy, c.sh * {RATE_FACTORS["hour"]}) AS usd,
-                   CASE WHEN c.sy IS NOT NULL THEN 'year' WHEN c.sh IS NOT NULL THEN 'hour' END AS rate_t,
-                   coalesce(year(c.posted), c.y_default) AS y
-            FROM _in_chk c
-            """,
-        )
-        self.quarantine(
+        self.geo_temp([(a, b) for a, b in pairs], postings=True)
+        checks = self.checks_sql(
             [
                 ("title_t IS NULL", "title", "'missing title'"),
                 (
-                    "NULLIF(trim(posted_date), '') IS NOT NULL AND posted IS NULL",
-                    "posted_date",
+                    "NULLIF(trim(posted_date), '') IS NOT NULL AND posted IS NULL", "posted_date",
                     "'unparseable date: ' || posted_date",
                 ),
                 ("y IS NULL", "posted_date", "'missing date (and no default year in the mapping)'"),
                 ("y NOT BETWEEN 1990 AND 2100", "posted_date", "'year out of range 1990-2100: ' || y"),
                 (
-                    "NULLIF(trim(salary_year), '') IS NOT NULL AND sy IS NULL",
-                    "salary_year",
+                    "NULLIF(trim(salary_year), '') IS NOT NULL AND sy IS NULL", "salary_year",
                     "'non-numeric salary: ' || salary_year",
                 ),
                 (
-                    "NULLIF(trim(salary_hour), '') IS NOT NULL AND sh IS NULL",
-                    "salary_hour",
+                    "NULLIF(trim(salary_hour), '') IS NOT NULL AND sh IS NULL", "salary_hour",
                     "'non-numeric salary: ' || salary_hour",
                 ),
                 (
-                    f"usd IS NOT NULL AND (usd < {MIN_USD_YEAR} OR usd > {MAX_USD_YEAR})",
-                    "salary_year",
-                    f"'absurd salary (outside {MIN_USD_YEAR:,.0f}-{MAX_USD_YEAR:,.0f} USD/year): ' "
-                    "|| round(usd)::BIGINT || ' USD/year'",
+                    f"usd IS NOT NULL AND (usd < {MIN_USD_YEAR} OR usd > {MAX_USD_YEAR})", "salary_year",
+                    ABSURD,
                 ),
-            ],
+            ]
+        )  # fmt: skip
+        pd = "trim(s.posted_date)"
+        date_sql = (
+            f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
+            f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
+        )
+        self.temp(
             "_in_conv",
-        )
-        self.temp(
-            "_in_valid",
-            """
-            SELECT c.row_number, c.title_t AS title, coalesce(t.role, 'other') AS role,
-                   coalesce(t.level, 'unspecified') AS level, t.specialisation,
-                   NULLIF(trim(c.search_category), '') AS search_category, NULLIF(trim(c.company), '') AS company,
-                   NULLIF(trim(c.location), '') AS location, g.iso2 AS country, g.region, c.posted AS posted_date,
-                   c.y AS year, month(c.posted) AS month, NULLIF(trim(c.industry), '') AS industry,
-                   c.usd AS salary_usd, c.rate_t AS salary_rate, c.description_t AS description, c.skills,
-                   md5(lower(regexp_replace(c.description_t, '\\s+', ' ', 'g'))) AS desc_hash,
-                   lower(trim(regexp_replace(c.title_t, '[^A-Za-z0-9]+', ' ', 'g'))) AS title_key,
-                   h.raw_hash
-            FROM _in_conv c
-            JOIN _in_q q ON q.row_number = c.row_number AND q.field IS NULL
-            JOIN (SELECT row_number, md5(to_json(struct_pack(*COLUMNS(* EXCLUDE (row_number))))::VARCHAR) AS raw_hash
-                  FROM _in_raw) h ON h.row_number = c.row_number
-            LEFT JOIN _in_titles t ON t.title = c.title_t
-            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM c.location AND g.cty IS NOT DISTINCT FROM c.country
-            """,
-        )
-        self.stage("write")
-        # exact duplicate rows first, then reposts among the rest (docs/data-rules.md)
-        self.temp(
-            "_in_exact",
-            """
-            SELECT *, first_value(row_number) OVER w AS canon_row, row_number() OVER w AS k
-            FROM _in_valid WINDOW w AS (PARTITION BY raw_hash ORDER BY row_number)
-            """,
-        )
-        self.temp(
-            "_in_repost",
             f"""
-            WITH u AS (SELECT * FROM _in_exact WHERE k = 1),
-            text AS (
-                SELECT row_number, first_value(row_number) OVER w AS kept
-                FROM u WHERE description IS NOT NULL AND company IS NOT NULL
-                WINDOW w AS (PARTITION BY lower(company), title_key, lower(location), desc_hash ORDER BY row_number)),
-            nodesc AS (
-                SELECT *, CASE WHEN posted_date - lag(posted_date) OVER w <= {REPOST_WINDOW_DAYS} THEN 0 ELSE 1 END
-                              AS brk
-                FROM u WHERE description IS NULL AND company IS NOT NULL AND posted_date IS NOT NULL
-                WINDOW w AS (PARTITION BY lower(company), title_key, lower(location) ORDER BY posted_date, row_number)),
-            isl AS (
-                SELECT *, sum(brk) OVER (PARTITION BY lower(company), title_key, lower(location)
-                                         ORDER BY posted_date, row_number ROWS UNBOUNDED PRECEDING) AS island
-                FROM nodesc),
-            dated AS (
-                SELECT row_number, first_value(row_number) OVER (
-                    PARTITION BY lower(company), title_key, lower(location), island
-                    ORDER BY posted_date, row_number) AS kept
-                FROM isl)
-            SELECT row_number, kept FROM text WHERE kept <> row_number
-            UNION ALL SELECT row_number, kept FROM dated WHERE kept <> row_number
+            WITH c AS (
+                SELECT s.*, NULLIF(trim(s.title), '') AS title_t,
+                       {date_sql}
+                           AS posted,
+                       TRY_CAST(trim(s.year) AS INTEGER) AS y_default,
+                       TRY_CAST(replace(trim(s.salary_year), ',', '') AS DOUBLE) AS sy,
+                       TRY_CAST(replace(trim(s.salary_hour), ',', '') AS DOUBLE) AS sh
+                FROM _in_stg s),
+            d AS (
+                SELECT c.*, coalesce(c.sy, c.sh * {RATE_FACTORS["hour"]}) AS usd,
+                       CASE WHEN c.sy IS NOT NULL THEN 'year' WHEN c.sh IS NOT NULL THEN 'hour' END AS rate_t,
+                       coalesce(year(c.posted), c.y_default) AS y
+                FROM c)
+            SELECT d.row_number, {checks}, d.title_t AS title, coalesce(t.role, 'other') AS role,
+                   coalesce(t.level, 'unspecified') AS level, t.specialisation,
+                   NULLIF(trim(d.search_category), '') AS search_category,
+                   NULLIF(trim(d.company), '') AS company, NULLIF(trim(d.location), '') AS location,
+                   g.iso2 AS country, g.region, d.posted AS posted_date, d.y AS year, month(d.posted) AS
+                       month,
+                   NULLIF(trim(d.industry), '') AS industry, d.usd AS salary_usd, d.rate_t AS salary_rate,
+                   NULLIF(trim(d.description), '') AS description, d.skills,
+                   md5(lower(regexp_replace(trim(d.description), '\\s+', ' ', 'g'))) AS desc_hash,
+                   lower(trim(regexp_replace(d.title_t, '[^A-Za-z0-9]+', ' ', 'g'))) AS title_key
+            FROM d LEFT JOIN _in_titles t ON t.title = d.title_t
+            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM d.location AND g.cty IS NOT DISTINCT FROM
+                d.country
             """,
         )
-        self.write_duplicates(
-            """
-            SELECT row_number, canon_row AS kept_row_number, 'exact_duplicate' AS rule FROM _in_exact WHERE k > 1
-            UNION ALL SELECT row_number, kept AS kept_row_number, 'repost' AS rule FROM _in_repost
-            """
-        )
+        self.write_quarantine()
+        self.stage("write")
+        self.dedup_postings()
         base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
         self.temp(
             "_in_facts",
             f"""
             SELECT {int(base)} + row_number() OVER (ORDER BY row_number) AS posting_id, *
-            FROM _in_exact WHERE k = 1 AND row_number NOT IN (SELECT row_number FROM _in_repost)
+            FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
             """,
         )
         con.execute(
             """
             INSERT INTO postings
-            SELECT posting_id, ?, ?, row_number, ?, title, role, level, specialisation, search_category, company,
-                   location, country, region, posted_date, year, month, industry, salary_usd, salary_rate,
-                   description IS NOT NULL
+            SELECT posting_id, ?, ?, row_number, ?, title, role, level, specialisation, search_category,
+                   company, location, country, region, posted_date, year, month, industry, salary_usd,
+                   salary_rate, description IS NOT NULL
             FROM _in_facts ORDER BY posting_id
             """,
             [self.rid, self.sha, self.reader.label],
@@ -644,8 +543,49 @@ class _Job:
                 return
             refresh_aggregates(con)
 
+    def dedup_postings(self) -> None:
+        """Exact duplicate rows first, then reposts among the rest (docs/data-rules.md)."""
+        key = "lower(company), title_key, lower(location)"
+        self.temp(
+            "_in_dups",
+            f"""
+            WITH h AS (
+                SELECT row_number, md5(to_json(struct_pack(*COLUMNS(* EXCLUDE (row_number))))::VARCHAR) AS h
+                FROM _in_raw),
+            v AS (
+                SELECT c.row_number, c.company, c.title_key, c.location, c.posted_date, c.desc_hash,
+                       c.description IS NOT NULL AS has_text,
+                       first_value(c.row_number) OVER (PARTITION BY h.h ORDER BY c.row_number) AS canon
+                FROM _in_conv c JOIN h USING (row_number) WHERE c.q_field IS NULL),
+            u AS (SELECT * FROM v WHERE canon = row_number AND company IS NOT NULL),
+            text AS (
+                SELECT row_number, first_value(row_number) OVER (
+                    PARTITION BY {key}, desc_hash ORDER BY row_number) AS kept
+                FROM u WHERE has_text),
+            nodesc AS (
+                SELECT *, CASE WHEN posted_date - lag(posted_date) OVER (
+                                   PARTITION BY {key} ORDER BY posted_date, row_number) <=
+                                       {REPOST_WINDOW_DAYS}
+                               THEN 0 ELSE 1 END AS brk
+                FROM u WHERE NOT has_text AND posted_date IS NOT NULL),
+            isl AS (
+                SELECT *, sum(brk) OVER (PARTITION BY {key} ORDER BY posted_date, row_number
+                                         ROWS UNBOUNDED PRECEDING) AS island
+                FROM nodesc),
+            dated AS (
+                SELECT row_number, first_value(row_number) OVER (
+                    PARTITION BY {key}, island ORDER BY posted_date, row_number) AS kept
+                FROM isl)
+            SELECT row_number, canon AS kept_row_number, 'exact_duplicate' AS rule
+            FROM v WHERE canon <> row_number
+            UNION ALL SELECT row_number, kept, 'repost' FROM text WHERE kept <> row_number
+            UNION ALL SELECT row_number, kept, 'repost' FROM dated WHERE kept <> row_number
+            """,
+        )
+        self.write_duplicates("SELECT * FROM _in_dups")
+
     def link_skills(self) -> None:
-        """posting_skills from the source's own labels ('source_label') and from description text ('extractor')."""
+        """posting_skills from the source's own labels ('source_label') and description text ('extractor')."""
         con = self.con
         before = con.execute("SELECT count(*) FROM posting_skills").fetchall()[0][0]
         self.arrow_temp("_in_labels", _skill_labels())
@@ -673,8 +613,10 @@ class _Job:
             found = extract_many([t for _, t in texts])
             hashes = [h for (h, _), skills in zip(texts, found, strict=True) for _ in skills]
             ids = [s for skills in found for s in skills]
-            self.arrow_temp("_in_dskills", pa.table({"desc_hash": pa.array(hashes, pa.string()),
-                                                     "skill": pa.array(ids, pa.string())}))  # fmt: skip
+            self.arrow_temp(
+                "_in_dskills",
+                pa.table({"desc_hash": pa.array(hashes, pa.string()), "skill": pa.array(ids, pa.string())}),
+            )
             con.execute(
                 """
                 INSERT INTO posting_skills
@@ -682,4 +624,5 @@ class _Job:
                 FROM _in_facts f JOIN _in_dskills d USING (desc_hash) ORDER BY 1, 2
                 """
             )
-        self.skills_linked = int(con.execute("SELECT count(*) FROM posting_skills").fetchall()[0][0] - before)
+        after = con.execute("SELECT count(*) FROM posting_skills").fetchall()[0][0]
+        self.skills_linked = int(after - before)

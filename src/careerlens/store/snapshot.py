@@ -1,9 +1,11 @@
 """The bundled snapshot: a deterministic build of the shared data into Parquet files + manifest.json.
 
-What is redistributed follows each source's licence: the CC0 ai-jobs salary facts (with their duplicates and raw
+What is redistributed follows each source's licence: the CC0 ai-jobs salary facts (with their duplicates and
+raw
 quarantined rows); for postings (licence not stated, or MIT for one file — treated alike) only the ``agg_*``
 aggregate tables and quarantine counts, never raw posting rows, titles, companies or text.
-Deterministic: fixed ingest order, run ids from the file sha256, timestamps set to the newest data date, and every
+Deterministic: fixed ingest order, run ids from the file sha256, timestamps set to the newest data date,
+    and every
 table written with a total ORDER BY — building twice gives identical tables.
 """
 
@@ -31,7 +33,7 @@ _PLACEHOLDER_TIME = datetime(2000, 1, 1)
 
 _KNOWN = {
     "ai-jobs": {
-        "origin": "https://github.com/foorilla/ai-jobs-net-salaries (salaries.csv, blob 41ab0cdd, 2025-08-03)",
+        "origin": "https://github.com/foorilla/ai-jobs-net-salaries (salaries.csv, blob 41ab0cdd)",
         "licence": "CC0 1.0",
         "redistributed": "salary facts, duplicates and quarantined rows (public domain)",
     },
@@ -66,7 +68,9 @@ def plan(from_dir: Path) -> list[SnapshotInput]:
         )
     items = [SnapshotInput(AI_JOBS_FILE, "ai-jobs", None, **_KNOWN["ai-jobs"])]
     for p in sorted((from_dir / "postings").glob("data_jobs*.csv*")):
-        items.append(SnapshotInput(p.relative_to(from_dir).as_posix(), "postings", None, **_KNOWN["postings"]))
+        items.append(
+            SnapshotInput(p.relative_to(from_dir).as_posix(), "postings", None, **_KNOWN["postings"])
+        )
     for mapping in sorted(MAPPINGS_DIR.glob("*.toml")):
         spec = tomllib.loads(mapping.read_text(encoding="utf-8"))
         rel = str(spec.get("file", ""))
@@ -97,9 +101,10 @@ def build_snapshot(
     if fx_file is not None:
         write_fx_table(derive_fx_table(src / AI_JOBS_FILE), fx_file)
     results: list[tuple[SnapshotInput, IngestResult]] = []
-    with tempfile.TemporaryDirectory(prefix="careerlens-snapshot-") as tmp, open_warehouse(
-        Path(tmp) / "build.duckdb"
-    ) as store:
+    with (
+        tempfile.TemporaryDirectory(prefix="careerlens-snapshot-") as tmp,
+        open_warehouse(Path(tmp) / "build.duckdb") as store,
+    ):
         for item in items:
             sha = file_sha256(src / item.rel_path)
             res = ingest(
@@ -150,7 +155,9 @@ def build_snapshot(
             for i, r in results
         ],
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     (out / "SOURCES.md").write_text(_sources_md(manifest), encoding="utf-8")
     return manifest
 
@@ -176,7 +183,8 @@ def _export(con: Any, out: Path, salary_runs: list[str]) -> dict[str, int]:
         "duplicates": f"SELECT * FROM duplicates WHERE run_id IN ({runs}) ORDER BY run_id, row_number",
         "quarantine": (
             f"SELECT run_id, file_sha256, file_path, row_number, field, reason, "
-            f"CASE WHEN run_id IN ({runs}) THEN raw END AS raw FROM quarantine ORDER BY file_path, row_number, field"
+            f"CASE WHEN run_id IN ({runs}) THEN raw END AS raw FROM quarantine ORDER BY file_path, "
+            f"row_number, field"
         ),
         "ingest_runs": "SELECT * FROM ingest_runs ORDER BY file_path, run_id",
     }
@@ -192,7 +200,8 @@ def _sources_md(manifest: dict[str, Any]) -> str:
     lines = [
         "# Bundled snapshot: sources, licences and what is redistributed",
         "",
-        f"Built by `careerlens snapshot build` ({manifest['generator']}); snapshot date {manifest['snapshot_date']}"
+        f"Built by `careerlens snapshot build` ({manifest['generator']}); snapshot date "
+        f"{manifest['snapshot_date']}"
         " (the newest data date, not the build time). Counts: rows read = loaded + quarantined + duplicates.",
         "",
         "| file | licence | redistributed here | sha256 | read | loaded | quarantined | duplicates |",
@@ -200,23 +209,33 @@ def _sources_md(manifest: dict[str, Any]) -> str:
     ]
     for s in manifest["sources"]:
         lines.append(
-            f"| `{s['file']}` | {s['licence']} | {s['redistributed']} | `{s['sha256'][:12]}…` | {s['rows_read']:,} "
+            f"| `{s['file']}` | {s['licence']} | {s['redistributed']} | `{s['sha256'][:12]}…` | "
+            f"{s['rows_read']:,} "
             f"| {s['loaded']:,} | {s['quarantined']:,} | {s['duplicates']:,} |"
         )
     lines += [
         "",
         "## Attribution",
-        "- Salaries: the aijobs.net salary index by foorilla (https://github.com/foorilla/ai-jobs-net-salaries),",
-        "  published under CC0 1.0. The salary facts (with range pairs collapsed, see docs/data-rules.md) are included.",
-        "- Job postings: Luke Barousse's data_jobs data (https://github.com/lukebarousse, course repositories",
-        "  Excel_Data_Analytics_Course and PowerBI_Data_Analytics_Course). No licence is stated, so this snapshot",
-        "  holds **aggregates only** (counts by role, level, country, region, year, month and skill; skill pay",
+        "- Salaries: the aijobs.net salary index by foorilla "
+        "(https://github.com/foorilla/ai-jobs-net-salaries),",
+        "  published under CC0 1.0. The salary facts (with range pairs collapsed, see "
+        "docs/data-rules.md) are included.",
+        "- Job postings: Luke Barousse's data_jobs data (https://github.com/lukebarousse, course "
+        "repositories",
+        "  Excel_Data_Analytics_Course and PowerBI_Data_Analytics_Course). No licence is stated, so "
+        "this snapshot",
+        "  holds **aggregates only** (counts by role, level, country, region, year, month and skill; "
+        "skill pay",
         "  premiums): no posting rows, titles, company names or texts.",
-        "- Job descriptions (aggregates only, for skill counts): " + "; ".join(
-            f"`{s['file']}` from {s['origin']} ({s['licence']})" for s in manifest["sources"] if s["source"] == "generic"
+        "- Job descriptions (aggregates only, for skill counts): "
+        + "; ".join(
+            f"`{s['file']}` from {s['origin']} ({s['licence']})"
+            for s in manifest["sources"]
+            if s["source"] == "generic"
         )
         + ".",
-        "- Quarantined rows: raw rows only for the CC0 ai-jobs file; for the other files only file, row number,",
+        "- Quarantined rows: raw rows only for the CC0 ai-jobs file; for the other files only file, row "
+        "number,",
         "  field and reason.",
         "- Exchange rates (normalize/data/fx_usd.csv) are derived from the CC0 ai-jobs data itself.",
         "",

@@ -21,7 +21,8 @@ BUILD_HINT = (
 
 
 class Store:
-    """An open DuckDB connection with the careerlens tables; ``kind`` says whether it is a warehouse or the snapshot."""
+    """An open DuckDB connection with the careerlens tables; ``kind`` says whether it is a warehouse or
+    the snapshot."""
 
     def __init__(
         self,
@@ -50,8 +51,10 @@ class Store:
             t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in self.tables()
         }
         runs = self.con.execute(
-            "SELECT run_id, dataset, source, source_name, file_path, file_sha256, CAST(started_at AS VARCHAR), "
-            "rows_read, loaded, quarantined, duplicates, status FROM ingest_runs ORDER BY started_at, file_path"
+            "SELECT run_id, dataset, source, source_name, file_path, file_sha256, CAST(started_at AS "
+            "VARCHAR), "
+            "rows_read, loaded, quarantined, duplicates, status FROM ingest_runs ORDER BY started_at, "
+            "file_path"
         ).fetchall()
         keys = ("run_id", "dataset", "source", "source_name", "file_path", "file_sha256", "started_at",
                 "rows_read", "loaded", "quarantined", "duplicates", "status")  # fmt: skip
@@ -108,7 +111,8 @@ def open_warehouse(path: str | Path) -> Store:
 
 
 def open_snapshot(snapshot_dir: str | Path) -> Store:
-    """The bundled snapshot: an in-memory DuckDB whose contract tables are views over ``snapshot_dir/*.parquet``.
+    """The bundled snapshot: an in-memory DuckDB whose contract tables are views over
+    ``snapshot_dir/*.parquet``.
 
     Tables the snapshot does not ship (raw postings) exist empty, so every query of the contract still runs.
     """

@@ -1,0 +1,76 @@
+"""Ingest throughput: rows/s of careerlens' ingest (fresh warehouse) vs DuckDB's own read_csv into a table.
+
+    .venv/bin/python benchmarks/ingest_throughput.py [--data ../shared/data] [--repeat 3]
+
+Both sides read the same file into a fresh DuckDB file; careerlens additionally classifies titles, maps
+countries, converts pay, quarantines, deduplicates, links skills and (for postings) refreshes the aggregates.
+Target: >= 0.5x.
+Each side runs --repeat times; the best time counts (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from careerlens.store.ingest import ingest
+from careerlens.store.warehouse import open_warehouse
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FILES = (("ai_jobs_salaries.csv", "ai-jobs"), ("postings/data_jobs_2024_09_12.csv.gz", "postings"))
+
+
+def time_duckdb(path: Path, tmp: Path) -> tuple[float, int]:
+    db = tmp / f"duck-{time.perf_counter_ns()}.duckdb"
+    con = duckdb.connect(str(db))
+    t0 = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path.as_posix()}')")
+    con.execute("CHECKPOINT")
+    elapsed = time.perf_counter() - t0
+    rows = int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
+    con.close()
+    return elapsed, rows
+
+
+def time_careerlens(path: Path, source: str, tmp: Path, refresh: bool) -> tuple[float, int]:
+    db = tmp / f"cl-{time.perf_counter_ns()}.duckdb"
+    with open_warehouse(db) as store:
+        t0 = time.perf_counter()
+        result = ingest(path, source, store, refresh=refresh)
+        store.con.execute("CHECKPOINT")
+        elapsed = time.perf_counter() - t0
+    return elapsed, result.rows_read
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data directory")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    # warm the title classifier, skill lexicon and extractor once, so the first file does not pay for
+    # loading them
+    with tempfile.TemporaryDirectory() as tmp:
+        time_careerlens(Path(__file__).resolve().parents[1] / "tests/fixtures/store/postings_small.csv",
+                        "postings", Path(tmp), True)  # fmt: skip
+    print(f"{'file':40} {'rows':>8} {'duckdb rows/s':>14} {'careerlens rows/s':>18} {'ratio':>6}")
+    for rel, source in FILES:
+        path = args.data / rel
+        variants = [("", True)] if source == "ai-jobs" else [("", True), (" (no aggregates)", False)]
+        for label, refresh in variants:
+            with tempfile.TemporaryDirectory() as tmp:
+                duck = min(time_duckdb(path, Path(tmp)) for _ in range(args.repeat))
+                ours = min(time_careerlens(path, source, Path(tmp), refresh) for _ in range(args.repeat))
+            rows = duck[1]
+            ratio = duck[0] / ours[0]
+            print(
+                f"{rel + label:40} {rows:>8,} {rows / duck[0]:>14,.0f} {ours[1] / ours[0]:>18,.0f} "
+                f"{ratio:>5.2f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
