@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -49,6 +50,9 @@ class CareerPath(BaseModel):
 def ladder(handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any) -> Ladder:
     """Every (role, level) of the knowledge base with its median pay where the store has enough jobs."""
 
+    # the graph shows medians and n only, so the bootstrap CI of each median is not worth computing here
+    quick = dataclasses.replace(settings, bootstrap_samples=min(settings.bootstrap_samples, 20))
+
     def compute() -> Ladder:
         pay: dict[tuple[str, str], Any] = {}
         source = None
@@ -56,7 +60,7 @@ def ladder(handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any) -> Ladd
             salary_stats = feature("salary statistics", "careerlens.analytics.salary", "salary_stats")
             with handle.use() as store:
                 for role in kb.roles.values():
-                    st = salary_stats(store, role.id, settings=settings, kb=kb, by_level=True)
+                    st = salary_stats(store, role.id, settings=quick, kb=kb, by_level=True)
                     source = st.source
                     for lv in st.by_level or []:
                         pay[(role.id, lv.level)] = lv
