@@ -251,6 +251,9 @@ _SPLIT_RE = re.compile(
 )
 _INNER_HYPHEN_RE = re.compile(r"(?<=\S)[-_](?=\S)")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+_CPP_RE = re.compile(r"\bc\+\+")
+_CSHARP_RE = re.compile(r"\bc#")
+_DOTNET_RE = re.compile(r"(?<![a-z0-9])\.net\b")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "Sr Data EngineerRemote", "AzureDataEngineer"
 _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|dev)\.(?=[a-z])")
 
@@ -258,10 +261,12 @@ _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|d
 def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
     """Split a title into (separator before, English tokens) segments."""
     s = _fold(_CAMEL_RE.sub(" ", title))
-    s = _ABBREV_DOT_RE.sub(r"\1 ", s)  # "Jr.Data Analyst"
-    s = re.sub(r"\bc\+\+", " cpp ", s)
-    s = re.sub(r"\bc#", " csharp ", s)
-    s = re.sub(r"(?<![a-z0-9])\.net\b", " dotnet ", s)
+    if "." in s:
+        s = _ABBREV_DOT_RE.sub(r"\1 ", s)  # "Jr.Data Analyst"
+    if "+" in s or "#" in s or ".net" in s:
+        s = _CPP_RE.sub(" cpp ", s)
+        s = _CSHARP_RE.sub(" csharp ", s)
+        s = _DOTNET_RE.sub(" dotnet ", s)
     s = s.replace(".", "").replace("'", " ").replace("’", " ").replace("&", " and ").replace("+", " and ")
     s = _INNER_HYPHEN_RE.sub(" ", s)
     s = rules.rewrite.sub(lambda m: rules.rewrite_map[m.group(0)], " ".join(s.split()))
@@ -503,7 +508,7 @@ def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
         if func is None:
             continue
         role = rules.role_for(func, kind)
-        if func.strong and role != "other":
+        if role != "other" and (func.strong or seg.bare_rank):  # "Intern - Software Engineering"
             return role, 0.85, j
         if func.strong or func.domain:  # the first qualifier that names a field decides
             if open_role:
