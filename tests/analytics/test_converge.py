@@ -15,6 +15,9 @@ from careerlens.store.warehouse import Store, open_warehouse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "postings"
 A, B = "machine_learning_engineer", "data_scientist"
+# noise-corrected squared norms: Σp² − Σp(1−p)/(n−1), n = 10 for every role and year
+CORRECTED_2024 = 0.99 / math.sqrt((1.09 - 0.81 / 9) * (1.35 - 0.55 / 9))
+CORRECTED_2023 = 0.80 / math.sqrt((0.78 - 0.82 / 9) * (1.32 - 0.48 / 9))
 
 
 @pytest.fixture
@@ -55,15 +58,17 @@ def test_cosine_and_jaccard_by_hand(postings_store: Store) -> None:
     # top-2: {python, pytorch} vs {python, sql} → 1/3 in both years
     assert by["2024"].jaccard_top_k == pytest.approx(1 / 3) and by["2024"].top_k_shared == ["python"]
     assert (by["2024"].n_a, by["2024"].n_b) == (10, 10)
+    assert by["2024"].cosine_corrected == pytest.approx(CORRECTED_2024)
+    assert by["2023"].cosine_corrected == pytest.approx(CORRECTED_2023)
     ci = by["2024"].cosine_ci
-    assert ci is not None and ci.low <= by["2024"].cosine <= ci.high
+    assert ci is not None and ci.low <= CORRECTED_2024 <= ci.high
 
 
 def test_two_periods_are_not_a_testable_trend(postings_store: Store) -> None:
     c = converge(postings_store, A, B, min_n=5)
     assert not c.trend.testable and c.trend.n_periods == 2
     assert c.verdict == "inconclusive" and "not testable" in c.explanation
-    assert c.trend.change == pytest.approx(0.99 / math.sqrt(1.09 * 1.35) - 0.80 / math.sqrt(0.78 * 1.32))
+    assert c.trend.change == pytest.approx(CORRECTED_2024 - CORRECTED_2023)
 
 
 def test_periods_with_too_few_postings_are_withheld(postings_store: Store) -> None:
@@ -110,3 +115,15 @@ def test_bad_arguments(postings_store: Store) -> None:
         converge(postings_store, A, B, by="week")
     with pytest.raises(InputError):
         converge(postings_store, "mle", "machine learning engineer")
+
+
+def test_corrected_cosine_does_not_fall_with_n(empty_store: Store) -> None:
+    # the same shares each year with ever fewer postings: the corrected cosine stays near the true 0.5
+    shares_a = {f"s{i}": 0.3 for i in range(20)}
+    shares_b = {f"s{i}": 0.3 for i in range(10)} | {f"t{i}": 0.3 for i in range(10)}
+    for year, n in zip(range(2019, 2025), (4000, 2000, 800, 400, 200, 100), strict=True):
+        put(empty_store, A, year, 6, n, shares_a)
+        put(empty_store, B, year, 6, n, shares_b)
+    c = converge(empty_store, A, B, min_n=30)
+    assert all(p.cosine_corrected == pytest.approx(0.5, abs=0.02) for p in c.periods)
+    assert c.verdict != "supported"

@@ -1,7 +1,9 @@
 """Are two roles converging? Per period, the cosine similarity of the roles' skill-share vectors and the
 Jaccard overlap of their top-k skills, then a trend test on the cosine over periods and a verdict.
 
-Uncertainty: each period's cosine gets a parametric bootstrap interval (each skill count redrawn as
+The trend and intervals use a noise-corrected cosine (see ``corrected_cosine``), since the plug-in cosine
+falls as n falls. Uncertainty: each period's cosine gets a parametric bootstrap interval (each skill count
+redrawn as
 Binomial(n_with_skills, share), because the aggregates hold no posting rows to resample). The trend is the
 OLS slope of cosine per period step, with a bootstrap interval from the same redraws and a one-sided
 permutation p-value of the period order. With fewer than four usable periods the trend is not testable:
@@ -48,8 +50,15 @@ class PeriodSimilarity(ResultModel):
     period: str
     n_a: int = Field(description="postings of role A with skills in the period")
     n_b: int = Field(description="postings of role B with skills in the period")
-    cosine: float | None = None
-    cosine_ci: Interval | None = Field(default=None, description="parametric bootstrap 95 % interval")
+    cosine: float | None = Field(default=None, description="plug-in cosine of the observed skill shares")
+    cosine_corrected: float | None = Field(
+        default=None,
+        description="cosine with the sampling noise of each share vector's squared norm removed; the trend "
+        "uses it, because the plug-in cosine is biased down more when n is small",
+    )
+    cosine_ci: Interval | None = Field(
+        default=None, description="parametric bootstrap 95 % interval of the corrected cosine"
+    )
     jaccard_top_k: float | None = None
     top_k_shared: list[str] = Field(default_factory=list)
     withheld: bool = False
@@ -64,7 +73,9 @@ class Trend(ResultModel):
     slope_per_period: float | None = None
     slope_ci: Interval | None = None
     p_value: float | None = Field(default=None, description="one-sided permutation p-value of slope > 0")
-    change: float | None = Field(default=None, description="cosine of the last minus the first usable period")
+    change: float | None = Field(
+        default=None, description="corrected cosine of the last minus the first usable period"
+    )
     change_ci: Interval | None = None
     method: str
     note: str
@@ -107,10 +118,20 @@ def jaccard(a: set[str], b: set[str]) -> float | None:
     return len(a & b) / len(a | b) if a | b else None
 
 
-def _row_cosines(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
-    num = (a * b).sum(axis=1)
-    den = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+def corrected_cosine(
+    pa: NDArray[np.float64], na: int, pb: NDArray[np.float64], nb: int
+) -> NDArray[np.float64]:
+    """Cosine of share vectors with the noise term removed from each squared norm (rows = replicates).
+
+    With independent samples the dot product of the observed shares is unbiased, but E|p̂|² = |p|² +
+    Σ p(1−p)/n inflates the norms, so the plug-in cosine is pulled down, more so for small n. Since
+    E[p̂(1−p̂)] = p(1−p)(n−1)/n, Σ p̂² − Σ p̂(1−p̂)/(n−1) is an unbiased squared norm. Clipped to [0, 1].
+    """
+    dot = (pa * pb).sum(axis=-1)
+    sa = (pa * pa).sum(axis=-1) - (pa * (1 - pa)).sum(axis=-1) / max(na - 1, 1)
+    sb = (pb * pb).sum(axis=-1) - (pb * (1 - pb)).sum(axis=-1) / max(nb - 1, 1)
+    den = np.sqrt(np.clip(sa, 1e-12, None) * np.clip(sb, 1e-12, None))
+    return np.asarray(np.clip(dot / den, 0.0, 1.0))
 
 
 def _slope(t: NDArray[np.float64], y: NDArray[np.float64], groups: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -230,9 +251,12 @@ def converge(
         pa = np.array([ca.get(s, 0) / na for s in skills])
         pb = np.array([cb.get(s, 0) / nb for s in skills])
         row.cosine = cosine(pa, pb)
-        boot = _row_cosines(
+        row.cosine_corrected = float(corrected_cosine(pa, na, pb, nb))
+        boot = corrected_cosine(
             rng.binomial(na, pa, size=(samples, len(skills))) / na,
+            na,
             rng.binomial(nb, pb, size=(samples, len(skills))) / nb,
+            nb,
         )
         lo, hi = percentile_interval(boot)
         row.cosine_ci = Interval(low=lo, high=hi)
@@ -240,7 +264,7 @@ def converge(
         row.jaccard_top_k = jaccard(ta, tb)
         row.top_k_shared = sorted(ta & tb)
         periods.append(row)
-        usable.append((k, row.cosine, boot))
+        usable.append((k, row.cosine_corrected, boot))
     trend = _trend(usable, year_of, by, rng)
     verdict, explanation = _verdict(trend, usable, a_name, b_name, by)
     return Convergence(
@@ -276,7 +300,11 @@ def _trend(
     rng: np.random.Generator,
 ) -> Trend:
     k = len(usable)
-    method = "OLS slope of cosine per " + by + (" within years (year fixed effect)" if by == "month" else "")
+    method = (
+        "OLS slope of the corrected cosine per "
+        + by
+        + (" within years (year fixed effect)" if by == "month" else "")
+    )
     method += "; parametric bootstrap interval; one-sided permutation p-value"
     if k == 0:
         return Trend(
@@ -329,8 +357,9 @@ def _verdict(
         text = f"Inconclusive: the trend is not testable ({trend.note})."
         if trend.change is not None and trend.change_ci is not None:
             text += (
-                f" Descriptively, the cosine similarity went from {usable[0][1]:.3f} ({usable[0][0]}) to "
-                f"{usable[-1][1]:.3f} ({usable[-1][0]}), a change of {trend.change:+.3f} "
+                " Descriptively, the corrected cosine similarity went from "
+                f"{usable[0][1]:.3f} ({usable[0][0]}) to {usable[-1][1]:.3f} ({usable[-1][0]}), "
+                f"a change of {trend.change:+.3f} "
                 f"(95 % CI {trend.change_ci.low:+.3f} to {trend.change_ci.high:+.3f})."
             )
         return "inconclusive", text
