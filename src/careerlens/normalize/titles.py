@@ -479,8 +479,8 @@ def _first_conjunct(items: list[_Item]) -> list[_Function]:
 def _qualifier(seg: _Seg, rules: _Rules, any_func: bool = False) -> _Function | None:
     """The function a qualifier segment names ("Manager, Marketing Data Science" -> data science)."""
     items = seg.items
-    if seg.carry:  # "Big Data / ML": the first conjunct
-        items = [it for it in items if it.start < seg.carry] or items
+    if seg.carry and not any(it.start < seg.carry < it.start + len(it.words) for it in items):
+        items = [it for it in items if it.start < seg.carry] or items  # "Big Data / ML": the first conjunct
     funcs = [f for f in _first_conjunct(items) if f.qualifier or any_func]
     return _absorb(_pick(funcs, nearest_last=True), funcs, rules)
 
@@ -592,6 +592,8 @@ def _merge_headless(raw: list[tuple[str, list[str]]], rules: _Rules) -> list[_Se
     carry_sep = ""
     for idx, (sep, tokens) in enumerate(pieces):
         seg = _parse(carry_sep if carry else sep, carry + tokens, rules, carry=len(carry))
+        if carry and seg.head is not None:
+            seg.sep = sep  # "X with a / b / Data Scientist": the titled part after the last '/' is joined
         nxt = pieces[idx + 1][0] if idx + 1 < len(pieces) else ""
         if seg.head is None and nxt in _JOINERS and idx + 1 < len(pieces):
             if not carry:
