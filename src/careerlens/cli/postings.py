@@ -139,7 +139,7 @@ def render_convergence(c: Convergence) -> None:
         f"n {c.role_a_name}",
         f"n {c.role_b_name}",
         "cosine",
-        "95 % CI",
+        "corrected (95 % CI)",
         f"Jaccard top-{c.top_k}",
     ):
         table.add_column(col, justify="left" if col == "period" else "right")
@@ -147,9 +147,11 @@ def render_convergence(c: Convergence) -> None:
         if p.withheld:
             table.add_row(p.period, str(p.n_a), str(p.n_b), f"[dim]{escape(p.note or '')}[/]")
             continue
-        ci = "—" if p.cosine_ci is None else f"{p.cosine_ci.low:.3f}–{p.cosine_ci.high:.3f}"
+        ci = "" if p.cosine_ci is None else f" ({p.cosine_ci.low:.3f}–{p.cosine_ci.high:.3f})"
         jac = "—" if p.jaccard_top_k is None else f"{p.jaccard_top_k:.2f}"
-        table.add_row(p.period, f"{p.n_a:,}", f"{p.n_b:,}", f"{p.cosine:.3f}", ci, jac)
+        table.add_row(
+            p.period, f"{p.n_a:,}", f"{p.n_b:,}", f"{p.cosine:.3f}", f"{p.cosine_corrected:.3f}{ci}", jac
+        )
     console.print(table)
     style = _VERDICT_STYLE.get(c.verdict, "white")
     console.print(
@@ -159,7 +161,10 @@ def render_convergence(c: Convergence) -> None:
             title_align="left",
         )
     )
-    _dim(f"trend: {c.trend.method}. Source: {c.source}.")
+    _dim(
+        "corrected cosine: the noise of each share vector's squared norm removed, so periods with few "
+        f"postings are not made to look less similar. trend: {c.trend.method}. Source: {c.source}."
+    )
     _dim(c.data_set_note)
     _caveats(c.caveats)
 

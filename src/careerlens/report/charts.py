@@ -201,28 +201,29 @@ def convergence_chart(items: Sequence[Convergence], *, svg: bool = False) -> Cha
     pos = {k: i for i, k in enumerate(keys)}
     parts = []
     for i, c in enumerate(items):
-        ps = [p for p in c.periods if not p.withheld and p.cosine is not None]
+        ps = [p for p in c.periods if not p.withheld and p.cosine_corrected is not None]
         label = f"{c.role_a_name} vs {c.role_b_name}"
         if not ps:
             parts.append(f"{label}: {TOO_FEW}")
             continue
         xs = [pos[p.period] for p in ps]
-        ys = [p.cosine or 0.0 for p in ps]
-        lo = [(p.cosine or 0.0) - p.cosine_ci.low for p in ps if p.cosine_ci]
-        hi = [p.cosine_ci.high - (p.cosine or 0.0) for p in ps if p.cosine_ci]
+        ys = [p.cosine_corrected or 0.0 for p in ps]
+        lo = [max(0.0, y - p.cosine_ci.low) for y, p in zip(ys, ps, strict=True) if p.cosine_ci]
+        hi = [max(0.0, p.cosine_ci.high - y) for y, p in zip(ys, ps, strict=True) if p.cosine_ci]
         ax.errorbar(
             xs, ys, yerr=[lo, hi], marker="o", ms=3, capsize=2, color=PALETTE[i % len(PALETTE)], label=label
         )
         parts.append(f"{label}: n = {sum(p.n_a for p in ps):,} / {sum(p.n_b for p in ps):,} postings")
     ax.set_xticks(range(len(keys)), keys, rotation=45 if len(keys) > 6 else 0, fontsize=8, ha="right")
     ax.set_ylim(0, 1.02)
-    ax.set_ylabel("cosine similarity of skill shares")
+    ax.set_ylabel("cosine of skill shares (corrected)")
     ax.set_title("Do the roles ask for the same skills?", fontsize=10)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="lower right")
     source = items[0].source if items else "job postings"
     caption = (
-        "Cosine similarity of the two roles' skill-share vectors per period (parametric bootstrap 95 % "
+        "Noise-corrected cosine similarity of the two roles' skill-share vectors per period (parametric "
+        "bootstrap 95 % "
         "intervals); periods where a role has too few postings are left out. "
         f"{'; '.join(parts)}. Source: {source}."
     )

@@ -182,7 +182,8 @@ def _genai(section: Section, store: StoreLike, kb: Any, settings: Settings, name
 def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
     section.paragraphs.append(
         "Cosine similarity of two roles' skill-share vectors per month and Jaccard overlap of their top-20 "
-        "skills; the trend is the within-year slope of the cosine (2023 and 2024 are different populations)."
+        "skills; the trend is the within-year slope of the noise-corrected cosine (2023 and 2024 are "
+        "different populations, and the plug-in cosine falls when a role has few postings)."
     )
     results: list[Convergence] = []
     for a, b in PAIRS:
@@ -191,13 +192,24 @@ def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings
         c = converge(store, a, b, by="month", settings=settings, kb=kb)
         results.append(c)
         section.paragraphs.append(f"{c.claim}: {c.verdict.replace('_', ' ')}. {c.explanation}")
-        rows = [
-            [p.period, p.n_a, p.n_b, p.cosine if not p.withheld else "too few data", p.jaccard_top_k]
-            for p in c.periods
-        ]
+        rows: list[list[Cell]] = []
+        for p in c.periods:
+            figures: list[Cell] = (
+                ["too few data", None, None]
+                if p.withheld
+                else [p.cosine, p.cosine_corrected, p.jaccard_top_k]
+            )
+            rows.append([p.period, p.n_a, p.n_b, *figures])
         section.tables.append(
             Table(
-                ["period", f"n {c.role_a_name}", f"n {c.role_b_name}", "cosine", "Jaccard top-20"],
+                [
+                    "period",
+                    f"n {c.role_a_name}",
+                    f"n {c.role_b_name}",
+                    "cosine",
+                    "corrected",
+                    "Jaccard top-20",
+                ],
                 rows,
                 caption=f"{c.role_a_name} vs {c.role_b_name}",
             )
