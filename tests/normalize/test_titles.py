@@ -86,6 +86,10 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
         ("Responsable Data Science", "ml_leadership"),
         ("Analityk danych", "data_analyst"),
         ("Sviluppatore Software", "software_engineer"),
+        ("Développeur IA", "ai_engineer"),
+        ("Data Analyst - Des Moines, IA", "data_analyst"),
+        ("Specjalista ds. analizy danych", "data_analyst"),
+        ("Estagiário em Ciência de Dados", "data_scientist"),
         # text quirks: glued words, abbreviations with dots
         ("Sr Data EngineerRemote", "data_engineer"),
         ("Jr.Data Analyst", "data_analyst"),

@@ -280,6 +280,8 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
         tokens: list[str] = []
         for tok in _TOKEN_RE.findall(part):
             tokens.extend(_translate(tok, rules))
+        if "ia" in tokens and not (sep == "," and tokens == ["ia"]):  # French/Spanish "IA", not ", IA" (Iowa)
+            tokens = ["ai" if t == "ia" else t for t in tokens]
         if tokens:
             out.append((sep, tokens))
     return out
