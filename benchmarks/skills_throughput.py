@@ -59,13 +59,15 @@ def build_spacy() -> Callable[[list[str]], list[list[str]]]:
     return run
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
+def best_of_alternating(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Best wall time of each function, run in turns so both see the same machine load."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     # warm-up (caches, lazy imports, vocab growth), then best of N in the same process
     ours()
     spacy_run(texts)
-    t_ours = best_of(ours, args.repeat)
-    t_spacy = best_of(lambda: spacy_run(texts), args.repeat)
+    t_ours, t_spacy = best_of_alternating([ours, lambda: spacy_run(texts)], args.repeat)
 
     vocab = load_vocab(args.data)
     rows = load_gold(args.data)
