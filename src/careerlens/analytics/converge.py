@@ -2,14 +2,13 @@
 Jaccard overlap of their top-k skills, then a trend test on the cosine over periods and a verdict.
 
 The trend and intervals use a noise-corrected cosine (see ``corrected_cosine``), since the plug-in cosine
-falls as n falls. Uncertainty: each period's cosine gets a parametric bootstrap interval (each skill count
-redrawn as
-Binomial(n_with_skills, share), because the aggregates hold no posting rows to resample). The trend is the
-OLS slope of cosine per period step, with a bootstrap interval from the same redraws and a one-sided
-permutation p-value of the period order. With fewer than four usable periods the trend is not testable:
-the result says so and why. With monthly periods over several years the slope is estimated within years
-(a year fixed effect), because each year of the bundled data is a different population (2023: salaried
-subset; 2024: Sep-Dec, all postings).
+falls as n falls. Uncertainty: a parametric bootstrap (each skill count redrawn as Binomial(n_with_skills,
+share), because the aggregates hold no posting rows to resample) gives basic intervals for each period's
+cosine, for the change and for the trend, the OLS slope of the cosine per period step; a one-sided
+permutation p-value of the period order backs the slope. With fewer than four usable periods the trend is
+not testable: the result says so and why. With monthly periods over several years the slope is estimated
+within years (a year fixed effect), because each year of the bundled data is a different population
+(2023: salaried subset; 2024: Sep-Dec, all postings).
 """
 
 from __future__ import annotations
@@ -236,7 +235,8 @@ def converge(
     samples = settings.bootstrap_samples
     keys = sorted({k for _, k in n})
     periods: list[PeriodSimilarity] = []
-    usable: list[tuple[str, float, NDArray[np.float64]]] = []  # (period, cosine, bootstrap cosines)
+    # (period, corrected cosine, bootstrap errors: replicate minus the bootstrap world's true cosine)
+    usable: list[tuple[str, float, NDArray[np.float64]]] = []
     for k in keys:
         na, nb = n.get((a_id, k), 0), n.get((b_id, k), 0)
         row = PeriodSimilarity(period=k, n_a=na, n_b=nb)
@@ -258,13 +258,17 @@ def converge(
             rng.binomial(nb, pb, size=(samples, len(skills))) / nb,
             nb,
         )
-        lo, hi = percentile_interval(boot)
+        # In the bootstrap world the true shares are the observed ones, whose cosine is the plug-in one; the
+        # replicates' errors around it give a basic (pivotal) interval around the corrected estimate.
+        errors = boot - row.cosine
+        lo, hi = basic_interval(row.cosine_corrected, errors)
+        lo, hi = max(0.0, lo), min(1.0, hi)
         row.cosine_ci = Interval(low=lo, high=hi)
         ta, tb = top_k_set(ca, top_k), top_k_set(cb, top_k)
         row.jaccard_top_k = jaccard(ta, tb)
         row.top_k_shared = sorted(ta & tb)
         periods.append(row)
-        usable.append((k, row.cosine_corrected, boot))
+        usable.append((k, row.cosine_corrected, errors))
     trend = _trend(usable, year_of, by, rng)
     verdict, explanation = _verdict(trend, usable, a_name, b_name, by)
     return Convergence(
@@ -284,6 +288,12 @@ def converge(
         data_set_note=data_set_note(used, sets),
         source=postings_source(store, used),
     )
+
+
+def basic_interval(estimate: float, errors: NDArray[np.float64], level: float = 0.95) -> tuple[float, float]:
+    """The basic bootstrap interval: estimate minus the upper and lower quantiles of the replicate errors."""
+    e_low, e_high = percentile_interval(errors, level)
+    return estimate - e_high, estimate - e_low
 
 
 def _time_index(period: str, by: str) -> int:
@@ -314,7 +324,7 @@ def _trend(
     change = last[1] - first[1] if k >= 2 else None
     change_ci = None
     if k >= 2:
-        lo, hi = percentile_interval(last[2] - first[2])
+        lo, hi = basic_interval(last[1] - first[1], last[2] - first[2])
         change_ci = Interval(low=lo, high=hi)
     t = np.array([_time_index(p, by) for p, _, _ in usable], dtype=np.float64)
     groups = np.array([year_of[p] if by == "month" else 0 for p, _, _ in usable], dtype=np.int64)
@@ -335,7 +345,7 @@ def _trend(
     y = np.array([c for _, c, _ in usable])
     boots = np.stack([b for _, _, b in usable], axis=1)
     slope = float(_slope(t, y, groups))
-    lo, hi = percentile_interval(_slope(t, boots, groups))
+    lo, hi = basic_interval(slope, _slope(t, boots, groups))  # the slope is linear in y
     p = _permutation_p(t, y, groups, rng)
     return Trend(
         testable=True,
