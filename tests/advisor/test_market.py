@@ -55,6 +55,10 @@ def market(tmp_path: Path) -> Settings:
             "2025, 3, NULL, ?, ?)",
             [skill, n],
         )
+    con.execute(  # 'ai agents' is in the data's vocabulary (another role's postings name it)
+        "INSERT INTO agg_posting_skills VALUES ('test', 'data_scientist', 'senior', 'US', 'North America', "
+        "2025, 3, NULL, 'ai agents', 3)"
+    )
     con.execute(
         "INSERT INTO agg_skill_premium VALUES ('ai_engineer', 'all', 'all', 'rag', 120, 150, 190000, 160000, "
         "18.75, 10.0, 27.0, FALSE), ('ai_engineer', 'all', 'all', 'ai agents', 12, 150, 200000, 160000, "
@@ -84,10 +88,17 @@ def test_path_salaries_and_ranked_gaps(personas: dict[str, Path], market: Settin
     assert "n=220 of 400" in gaps["rag"].why and "n=120" in gaps["rag"].why
     order = [g.skill for g in advice.gaps]
     assert (
-        order.index("rag") < order.index("llm") < order.index("prompt engineering") < order.index("ai agents")
+        order.index("rag") < order.index("llm") < order.index("ai agents") < order.index("prompt engineering")
     )
     # a withheld premium is never shown as a number
     assert gaps["ai agents"].premium_pct is None and "pay premium: no data" in gaps["ai agents"].why
+    # a skill the role's postings do not name is not measured: a neutral factor and "no data", never a zero
+    assert "not named in the 400 AI Engineer postings" in gaps["ai agents"].why
+    assert (
+        gaps["ai agents"].demand_share is None
+        and gaps["ai agents"].priority == gaps["generative ai"].priority
+    )
+    assert "the postings data do not tag this skill" in gaps["generative ai"].why
     assert advice.data_source
 
 

@@ -195,3 +195,36 @@ def test_title_level_wins_over_years(rb: ModuleType) -> None:
     assert profile.current_role == "ai_engineer"
     assert profile.level == "entry"
     assert profile.years_experience == pytest.approx(2.5, abs=0.05)  # Jun 2024 .. Nov 2026, 30 months
+
+
+def test_right_aligned_dates_are_not_mistaken_for_columns(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    rows = [
+        ("Senior Data Scientist, Acme Corp", "Jan 2021 - Present"),
+        ("- Built forecasting models in Python and SQL for the supply chain team across regions", None),
+        ("- Ran A/B testing and causal inference studies with product managers and engineers", None),
+        ("Data Scientist, Beta Inc", "2018 - 2020"),
+        ("- Statistics, machine learning and dashboards for marketing and sales leadership teams", None),
+        ("- Feature engineering with pandas and scikit-learn on customer behaviour data sets", None),
+    ]
+    y = 20.0
+    for left, right in rows:
+        pdf.set_xy(15, y)
+        pdf.cell(150, 5, left)
+        if right:
+            pdf.set_xy(150, y)
+            pdf.cell(45, 5, right, align="R")
+        y += 6
+    path = tmp_path / "cv.pdf"
+    pdf.output(str(path))
+    text = read_resume(path)
+    assert not text.columns_detected
+    profile = parse_resume(text.text, today=TODAY)
+    assert [(p.role, p.start.year) for p in profile.positions] == [
+        ("data_scientist", 2021),
+        ("data_scientist", 2018),
+    ]

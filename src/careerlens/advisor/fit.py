@@ -88,8 +88,14 @@ def fit_role(role: Role, user: UserProfile, prefs: Preferences | None, kb: Knowl
         have_core = [s for s in core if s in set(user.skills)]
         if have:
             reasons.append(
-                f"skills cover {coverage:.0%} of the role's weighted skills; "
-                f"{len(have_core)} of {len(core)} core: {', '.join(have[:6])}"
+                f"you have {len(have_core)} of {len(core)} core skills"
+                + (f" ({', '.join(have_core[:5])})" if have_core else "")
+                + f"; {coverage:.0%} of the role's weighted skills"
+                + (
+                    f", also {', '.join([s for s in have if s not in have_core][:4])}"
+                    if len(have) > len(have_core)
+                    else ""
+                )
             )
         if missing_core:
             against.append(f"missing core skills: {', '.join(missing_core[:6])}")

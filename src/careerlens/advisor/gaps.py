@@ -27,6 +27,7 @@ class MarketSkills:
     demand_base: int = 0  # postings with skills: the denominator of the shares
     premium: dict[str, tuple[float, int]] = field(default_factory=dict)  # skill → (premium %, n with skill)
     premium_usd: dict[str, float] = field(default_factory=dict)
+    measured: set[str] | None = None  # skills the postings data can name at all (None: unknown)
     notes: list[str] = field(default_factory=list)
 
 
@@ -47,6 +48,9 @@ def market_skills(store: Any, role_id: str, *, settings: Any = None, kb: Any = N
         else:
             out.demand_base = top.n_with_skills
             out.demand = {s.skill: (s.share, s.n) for s in top.skills}
+            # a skill no posting of any role names is outside the data's vocabulary: not measured, not zero
+            rows = store.con.execute("SELECT DISTINCT skill FROM agg_posting_skills").fetchall()
+            out.measured = {str(r[0]) for r in rows}
     except (CareerlensError, ImportError, Exception) as exc:  # noqa: BLE001 - market data are optional here
         out.notes.append(f"no skill demand data for {role_id} ({type(exc).__name__})")
     try:
@@ -74,12 +78,10 @@ def rank_gaps(
             continue
         share_n = market.demand.get(rs.skill)
         prem = market.premium.get(rs.skill)
-        # measured demand: the share (a skill the postings never name gets a small floor, so weight still
-        # orders such skills); no demand data at all: a neutral factor, and the gap says "no data"
-        if share_n:
-            demand_factor = max(share_n[0], MIN_DEMAND)
-        else:
-            demand_factor = MIN_DEMAND if market.demand_base else NEUTRAL_DEMAND
+        # measured demand: the share. A skill the role's postings do not name gets the neutral factor, not a
+        # zero: the postings' skill tags (a fixed taxonomy) often cannot name newer skills such as RAG
+        demand_factor = max(share_n[0], MIN_DEMAND) if share_n else NEUTRAL_DEMAND
+        tagged = market.measured is not None and rs.skill in market.measured
         premium_factor = 1.0 + max(prem[0], 0.0) / 100.0 if prem else 1.0
         priority = rs.weight_value * demand_factor * premium_factor
         why = [f"{rs.weight.replace('_', ' ')} skill of {role.name} (weight {rs.weight_value})"]
@@ -88,8 +90,12 @@ def rank_gaps(
                 f"asked for by {share_n[0]:.0%} of {role.name} postings "
                 f"(n={share_n[1]} of {market.demand_base})"
             )
+        elif market.demand_base and tagged:
+            why.append(
+                f"demand: no data (not named in the {market.demand_base} {role.name} postings with skills)"
+            )
         elif market.demand_base:
-            why.append(f"not among the skills measured in {role.name} postings (n={market.demand_base})")
+            why.append("demand: no data (the postings data do not tag this skill)")
         else:
             why.append("demand: no data")
         if prem:
