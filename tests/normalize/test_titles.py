@@ -97,6 +97,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
         ("Senior QA Engineer (AI Platform Team)", "software_engineer"),
         ("Data Analyst with Python Developer experience", "data_analyst"),
         ("Python Developer with AI/ML", "machine_learning_engineer"),
+        ("Machine Learning SRE", "mlops_engineer"),
+        ("Insurance Agent", "other"),
         # unknown or generic -> other
         ("Engineer", "other"),
         ("Senior Associate", "other"),
@@ -148,6 +150,7 @@ def test_role_rules(title: str, role: str) -> None:
         ("Postdoctoral Researcher, NLP", "unspecified"),
         ("Data Scientist", "unspecified"),
         ("Mid-Level Data Analyst", "mid"),
+        ("Temporary staff", "unspecified"),
     ],
 )
 def test_level_rules(title: str, level: str) -> None:

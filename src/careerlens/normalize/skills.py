@@ -62,13 +62,32 @@ _GLUE_WORDS = frozenset(
         "Proven Superior Detail Curiosity Intellectual Willingness Job Equal "
     ).split()
 )
-_GLUE_CAND = re.compile(r"[a-z0-9)+#A-Z]([A-Z][a-z]+)")
+# Letter shapes for finding glue points fast: lowercase letters, digits and ")+#" -> "a", uppercase -> "A", rest " ".
+_SHAPE = bytes(
+    ord("a")
+    if chr(c).islower() or chr(c).isdigit() or chr(c) in ")+#"
+    else ord("A")
+    if chr(c).isupper()
+    else ord(" ")
+    for c in range(128)
+) + b" " * 128
+_CAP_WORD = re.compile(r"[A-Z][a-z]+")
 
 
 def _glue_points(text: str) -> list[int]:
+    """Where a line-opening word is glued to the previous word ("SQLAble"), in text without line breaks."""
     if "\n" in text:
         return []
-    return [m.start(1) for m in _GLUE_CAND.finditer(text) if m.group(1) in _GLUE_WORDS]
+    shape = text.encode("ascii", "replace").translate(_SHAPE)
+    points = []
+    for pattern in (b"aAa", b"AAa"):  # "...softwareAble", "...SQLAble"
+        pos = shape.find(pattern)
+        while pos >= 0:
+            m = _CAP_WORD.match(text, pos + 1)
+            if m is not None and m.group() in _GLUE_WORDS:
+                points.append(pos + 1)
+            pos = shape.find(pattern, pos + 1)
+    return sorted(points)
 
 
 def normalize_text(text: str) -> str:

@@ -538,6 +538,8 @@ def _level(segs: list[_Seg], rules: _Rules) -> str:
         prev: _Item | None = None
         for n, it in enumerate(items):
             level = it.entry.cue
+            if it.words == ("staff",) and n == len(items) - 1 and prev is not None and prev.entry.cue is None:
+                level = None  # "Temporary staff": a rank only in front of a role ("Staff Engineer")
             if (
                 level == "lead"
                 and it.words == ("manager",)
