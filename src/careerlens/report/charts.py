@@ -148,27 +148,31 @@ def top_skills_chart(t: TopSkills, *, limit: int = 12, svg: bool = False) -> Cha
 def genai_share_chart(
     d: Demand, *, names: Mapping[str, str] | None = None, roles: Sequence[str] = (), svg: bool = False
 ) -> Chart:
-    """Grouped bars: GenAI share by role and period, with intervals and n; withheld cells are marked."""
-    keys = sorted({c.key for c in d.cells})
-    shown = list(roles or sorted({c.role for c in d.cells}))
-    fig = Figure(figsize=(8, 3.8))
+    """Grouped bars: GenAI share by role and period, with intervals and n; withheld cells get a grey x."""
+    shown = [r for r in (roles or sorted({c.role for c in d.cells}))]
+    cells = {(c.role, c.key): c for c in d.cells if c.role in shown}
+    keys = sorted({k for _, k in cells})
+    fig = Figure(figsize=(8, 4))
     ax = fig.add_subplot()
     width = 0.8 / max(1, len(keys))
     n_total = 0
+    labelled: set[str] = set()
     for j, key in enumerate(keys):
         for i, role in enumerate(shown):
-            cell = next((c for c in d.cells if c.role == role and c.key == key), None)
+            cell = cells.get((role, key))
             x = i + (j - (len(keys) - 1) / 2) * width
             if cell is None:
                 continue
             if cell.genai_withheld or cell.genai_share is None:
-                ax.text(x, 0.5, "too few", rotation=90, ha="center", va="bottom", fontsize=6, color="#777")
+                ax.plot([x], [1], marker="x", color="#999", ms=4)
                 continue
             n_total += cell.n_with_skills
             share = 100 * cell.genai_share
+            top = share
             yerr = None
             if cell.genai_ci:
                 yerr = [[share - 100 * cell.genai_ci.low], [100 * cell.genai_ci.high - share]]
+                top = 100 * cell.genai_ci.high
             ax.bar(
                 x,
                 share,
@@ -176,19 +180,21 @@ def genai_share_chart(
                 yerr=yerr,
                 capsize=2,
                 color=PALETTE[j % len(PALETTE)],
-                label=key if i == 0 else None,
+                label=None if key in labelled else key,
             )
+            labelled.add(key)
             ax.text(
-                x, share + 0.3, f"n={cell.n_with_skills:,}", rotation=90, ha="center", va="bottom", fontsize=6
+                x, top + 1, f"n={cell.n_with_skills:,}", rotation=90, ha="center", va="bottom", fontsize=6
             )
-    ax.set_xticks(range(len(shown)), [_name(names, r) for r in shown], rotation=30, ha="right", fontsize=8)
+    ax.set_xticks(range(len(shown)), [_name(names, r) for r in shown], rotation=20, ha="right", fontsize=8)
+    ax.set_ylim(0, 118)
     ax.set_ylabel("% of postings with skills")
     ax.set_title(f"GenAI skills in postings, by role and {d.by}", fontsize=10)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, title=d.by, title_fontsize=7)
+        ax.legend(fontsize=7, title=d.by, title_fontsize=7, ncols=max(1, len(keys)), loc="upper left")
     caption = (
-        f"Share of postings with skill information that mention any GenAI skill (95 % Wilson intervals); "
-        f"n = {n_total:,} postings with skills in the bars shown. Source: {d.source}."
+        "Share of postings with skill information that mention any GenAI skill (95 % Wilson intervals; "
+        f"x = too few data); n = {n_total:,} postings with skills in the bars shown. Source: {d.source}."
     )
     return _render(fig, name=f"genai_share_by_{d.by}", title="GenAI share", caption=caption, svg=svg)
 

@@ -168,7 +168,11 @@ def _genai(section: Section, store: StoreLike, kb: Any, settings: Settings, name
     table = Table(
         ["role", "year", "postings with skills", "GenAI", "share", "95 % CI"], [], caption="GenAI share"
     )
-    roles = sorted({c.role for c in chosen.cells if not c.genai_withheld})
+    roles = [
+        r
+        for r in POSTING_ROLES + ("mlops_engineer",)
+        if any(c.role == r and not c.genai_withheld for c in chosen.cells)
+    ]
     for c in chosen.cells:
         if c.role not in roles:
             continue
