@@ -67,9 +67,11 @@ class Reader:
         """What facts of this reader carry in their ``source`` column."""
         return self.fact_source or self.name
 
-    def load_raw(self, con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
-        """Create ``table`` (row_number, raw columns as VARCHAR) from the file; return the source
-        column names."""
+    def raw_relation(self, con: duckdb.DuckDBPyConnection, path: Path) -> str:
+        """SQL relation of the file's raw rows (row_number + columns as VARCHAR), checked against the reader.
+
+        ``WITH ORDINALITY`` numbers rows in file order (1-based), also when DuckDB reads the file in parallel.
+        """
         src = read_expr(path)
         try:
             cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
@@ -80,12 +82,7 @@ class Reader:
                 hint="is it a CSV (optionally .gz), JSONL or Parquet file?",
             ) from None
         self.check_columns(cols, path)
-        # WITH ORDINALITY numbers rows in file order (1-based), also when DuckDB reads the file in parallel
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT ordinality::BIGINT AS row_number, * EXCLUDE (ordinality) FROM {src} WITH ORDINALITY"
-        )
-        return cols
+        return f"(SELECT ordinality::BIGINT AS row_number, * EXCLUDE (ordinality) FROM {src} WITH ORDINALITY)"
 
     def check_columns(self, cols: list[str], path: Path) -> None:
         """Raise before reading when the file lacks a column this reader needs."""
@@ -98,11 +95,11 @@ class Reader:
                 hint=f"is this a {self.name!r} file? for other layouts pass --source generic --map FILE.toml",
             )
 
-    def staged_sql(self, raw_table: str) -> str:
-        """SELECT row_number + the staging fields of this reader's dataset from the raw table."""
+    def staged_sql(self, raw: str, extra: str = "") -> str:
+        """SELECT row_number + this reader's staging fields (+ ``extra`` columns) from ``raw``."""
         fields = SALARY_FIELDS if self.dataset == "salaries" else POSTING_FIELDS
         exprs = [f"CAST(({self.column_map.get(f, 'NULL')}) AS VARCHAR) AS {f}" for f in fields]
-        return f"SELECT row_number, {', '.join(exprs)} FROM {raw_table}"
+        return f"SELECT row_number, {', '.join(exprs)}{', ' + extra if extra else ''} FROM {raw}"
 
     def field_of(self, staging_field: str) -> str:
         """The source column name a staging field came from (quarantine rows name it)."""

@@ -231,15 +231,16 @@ class _Job:
             self.con.execute(f"DROP {kind_name.replace(' ', ' IF EXISTS ', 1)}")
         self.temps.clear()
 
-    def read(self) -> None:
+    def read(self) -> str:
+        """The file as a relation of raw rows; the normalise pass reads it once (no raw copy is kept)."""
         self.stage("read")
-        self.reader.load_raw(self.con, self.path, "_in_raw")
-        self.temps.append("TABLE _in_raw")
-        self.temp("_in_stg", self.reader.staged_sql("_in_raw"), view=True)
+        self.raw = self.reader.raw_relation(self.con, self.path)
+        return self.raw
 
     def classify_titles(self) -> None:
+        """_in_titles: the classifier run once per distinct title of the rows that passed the checks."""
         self.stage("classify titles")
-        sql = "SELECT DISTINCT trim(title) FROM _in_stg WHERE NULLIF(trim(title), '') IS NOT NULL ORDER BY 1"
+        sql = "SELECT DISTINCT title FROM _in_conv WHERE q_field IS NULL ORDER BY 1"
         self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(sql).fetchall()]))
 
     def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
@@ -249,12 +250,15 @@ class _Job:
         return f"CASE {cond} END AS q_field, CASE {why} END AS q_reason"
 
     def write_quarantine(self) -> None:
+        """Quarantine rows with their raw source row as JSON (the file is re-read only when some failed)."""
+        self.temp("_in_q", "SELECT row_number, q_field, q_reason FROM _in_conv WHERE q_field IS NOT NULL")
+        if not self.con.execute("SELECT count(*) FROM _in_q").fetchall()[0][0]:
+            return
         self.con.execute(
-            """
+            f"""
             INSERT INTO quarantine (run_id, file_sha256, file_path, row_number, field, reason, raw)
             SELECT ?, ?, ?, q.row_number, q.q_field, q.q_reason, to_json(r)::VARCHAR
-            FROM _in_conv q JOIN _in_raw r USING (row_number)
-            WHERE q.q_field IS NOT NULL ORDER BY q.row_number
+            FROM _in_q q JOIN {self.raw} r USING (row_number) ORDER BY q.row_number
             """,
             [self.rid, self.sha, self.shown],
         )
@@ -262,7 +266,7 @@ class _Job:
     def write_duplicates(self, sql: str) -> None:
         self.con.execute(
             f"INSERT INTO duplicates (run_id, file_sha256, row_number, kept_row_number, rule) "
-            f"SELECT ?, ?, row_number, kept_row_number, rule FROM ({sql}) ORDER BY row_number",
+            f"SELECT ?, ?, row_number, kept_row_number, rule FROM ({sql})",
             [self.rid, self.sha],
         )
 
@@ -272,7 +276,7 @@ class _Job:
         facts = "salaries" if self.reader.dataset == "salaries" else "postings"
         read, loaded, q, dups = con.execute(
             f"""
-            SELECT (SELECT count(*) FROM _in_raw), (SELECT count(*) FROM {facts} WHERE run_id = $rid),
+            SELECT (SELECT count(*) FROM _in_conv), (SELECT count(*) FROM {facts} WHERE run_id = $rid),
                    (SELECT count(DISTINCT row_number) FROM quarantine WHERE run_id = $rid),
                    (SELECT count(*) FROM duplicates WHERE run_id = $rid)
             """,
@@ -310,15 +314,8 @@ class _Job:
 
     # -- salaries -----------------------------------------------------------------------------------------
     def run_salaries(self) -> None:
-        self.read()
-        self.classify_titles()
-        self.stage("extract skills")
+        raw = self.read()
         self.stage("normalise")
-        countries = self.con.execute(
-            "SELECT DISTINCT c FROM (SELECT company_country AS c FROM _in_stg UNION ALL "
-            "SELECT residence_country FROM _in_stg) ORDER BY c"
-        ).fetchall()
-        self.geo_temp([(None, r[0]) for r in countries], postings=False)
         self.fx_temp()
         lo, hi = self.fx_years
         factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RATE_FACTORS.items())
@@ -358,51 +355,53 @@ class _Job:
                        TRY_CAST(replace(trim(s.salary_usd), ',', '') AS DOUBLE) AS usd_given,
                        NULLIF(upper(trim(s.currency)), '') AS cur,
                        lower(coalesce(NULLIF(trim(s.rate), ''), 'year')) AS rate_t
-                FROM _in_stg s),
+                FROM ({self.reader.staged_sql(raw)}) s),
             d AS (
                 SELECT c.*, x.fx, CASE c.rate_t {factors} END AS factor,
                        coalesce(c.usd_given, c.amount * x.fx) * CASE c.rate_t {factors} END AS usd
                 FROM c LEFT JOIN _in_fx x ON x.cur = c.cur AND x.y = least(greatest(c.y, {lo}), {hi}))
             SELECT d.row_number, {checks}, d.title_t AS title, d.y AS work_year,
-                   coalesce(t.role, 'other') AS role,
-                   CASE WHEN t.level IN ('lead', 'executive') THEN t.level
-                        ELSE coalesce(CASE upper(trim(d.experience_level)) {levels} END, t.level,
-                                      'unspecified')
-                   END AS level,
-                   t.specialisation, t.confidence AS title_confidence,
                    NULLIF(upper(trim(d.experience_level)), '') AS experience_level,
                    NULLIF(upper(trim(d.employment_type)), '') AS employment_type,
                    d.usd AS salary_usd, d.cur AS currency, coalesce(d.amount, d.usd_given) AS salary_original,
-                   gc.iso2 AS company_country, gc.region, gr.iso2 AS residence_country,
+                   d.company_country AS company_country_raw, d.residence_country AS residence_country_raw,
                    TRY_CAST(TRY_CAST(d.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
                    CASE WHEN upper(trim(d.company_size)) IN ('S', 'M', 'L')
-                        THEN upper(trim(d.company_size)) END
-                       AS company_size,
-                   hash(concat_ws(chr(31), d.work_year, d.experience_level, d.employment_type, d.title,
-                       d.currency,
-                        d.residence_country, d.remote_ratio, d.company_country, d.company_size, d.rate_t))
+                        THEN upper(trim(d.company_size)) END AS company_size,
+                   hash(d.work_year, d.experience_level, d.employment_type, d.title, d.currency,
+                        d.residence_country, d.remote_ratio, d.company_country, d.company_size, d.rate_t)
                        AS attr_key
-            FROM d LEFT JOIN _in_titles t ON t.title = d.title_t
-            LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM d.company_country
-            LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM d.residence_country
+            FROM d
             """,
         )
         self.write_quarantine()
+        self.classify_titles()
+        self.stage("extract skills")
+        countries = self.con.execute(
+            "SELECT DISTINCT c FROM (SELECT company_country_raw AS c FROM _in_conv UNION ALL "
+            "SELECT residence_country_raw FROM _in_conv) ORDER BY c"
+        ).fetchall()
+        self.geo_temp([(None, r[0]) for r in countries], postings=False)
         self.stage("write")
         self.dedup_salaries()
         base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
+        # fact_id = base + the job's first row number: unique and stable without a sort
         self.con.execute(
             f"""
             INSERT INTO salaries
-            SELECT {int(base)} + row_number() OVER (ORDER BY j.kept_row), ?, ?, j.kept_row,
-                j.rows_collapsed, ?,
-                   v.work_year, v.title, v.role, v.level, v.specialisation, v.title_confidence,
-                       v.experience_level,
-                   v.employment_type, j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
+            SELECT {int(base)} + j.kept_row, ?, ?, j.kept_row, j.rows_collapsed, ?,
+                   v.work_year, v.title, coalesce(t.role, 'other'),
+                   CASE WHEN t.level IN ('lead', 'executive') THEN t.level
+                        ELSE coalesce(CASE v.experience_level {levels} END, t.level, 'unspecified') END,
+                   t.specialisation, t.confidence, v.experience_level, v.employment_type,
+                   j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
                    CASE WHEN j.rows_collapsed = 1 THEN v.salary_original END,
-                   v.company_country, v.region, v.residence_country, v.remote_ratio, v.company_size
+                   gc.iso2, gc.region, gr.iso2, v.remote_ratio, v.company_size
             FROM _in_jobs j JOIN _in_conv v ON v.row_number = j.kept_row
-            WHERE j.k = 1 ORDER BY j.kept_row
+            LEFT JOIN _in_titles t ON t.title = v.title
+            LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
+            LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
+            WHERE j.k = 1
             """,
             [self.rid, self.sha, self.reader.label],
         )
@@ -449,11 +448,8 @@ class _Job:
     # -- postings -----------------------------------------------------------------------------------------
     def run_postings(self, *, refresh: bool) -> None:
         con = self.con
-        self.read()
-        self.classify_titles()
+        raw = self.read()
         self.stage("normalise")
-        pairs = con.execute("SELECT DISTINCT location, country FROM _in_stg ORDER BY ALL").fetchall()
-        self.geo_temp([(a, b) for a, b in pairs], postings=True)
         checks = self.checks_sql(
             [
                 ("title_t IS NULL", "title", "'missing title'"),
@@ -482,6 +478,7 @@ class _Job:
             f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
             f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
         )
+        raw_hash = "md5(to_json(struct_pack(*COLUMNS(* EXCLUDE (row_number))))::VARCHAR) AS raw_hash"
         self.temp(
             "_in_conv",
             f"""
@@ -492,25 +489,21 @@ class _Job:
                        TRY_CAST(trim(s.year) AS INTEGER) AS y_default,
                        TRY_CAST(replace(trim(s.salary_year), ',', '') AS DOUBLE) AS sy,
                        TRY_CAST(replace(trim(s.salary_hour), ',', '') AS DOUBLE) AS sh
-                FROM _in_stg s),
+                FROM ({self.reader.staged_sql(raw, extra=raw_hash)}) s),
             d AS (
                 SELECT c.*, coalesce(c.sy, c.sh * {RATE_FACTORS["hour"]}) AS usd,
                        CASE WHEN c.sy IS NOT NULL THEN 'year' WHEN c.sh IS NOT NULL THEN 'hour' END AS rate_t,
                        coalesce(year(c.posted), c.y_default) AS y
                 FROM c)
-            SELECT d.row_number, {checks}, d.title_t AS title, coalesce(t.role, 'other') AS role,
-                   coalesce(t.level, 'unspecified') AS level, t.specialisation,
+            SELECT d.row_number, {checks}, d.title_t AS title,
                    NULLIF(trim(d.search_category), '') AS search_category,
                    NULLIF(trim(d.company), '') AS company, NULLIF(trim(d.location), '') AS location,
-                   g.iso2 AS country, g.region, d.posted AS posted_date, d.y AS year, month(d.posted) AS
-                       month,
-                   NULLIF(trim(d.industry), '') AS industry, d.usd AS salary_usd, d.rate_t AS salary_rate,
-                   NULLIF(trim(d.description), '') AS description, d.skills,
+                   d.location AS location_raw, d.country AS country_raw, d.posted AS posted_date, d.y AS year,
+                   month(d.posted) AS month, NULLIF(trim(d.industry), '') AS industry, d.usd AS salary_usd,
+                   d.rate_t AS salary_rate, NULLIF(trim(d.description), '') AS description, d.skills,
                    md5(lower(regexp_replace(trim(d.description), '\\s+', ' ', 'g'))) AS desc_hash,
-                   lower(trim(regexp_replace(d.title_t, '[^A-Za-z0-9]+', ' ', 'g'))) AS title_key
-            FROM d LEFT JOIN _in_titles t ON t.title = d.title_t
-            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM d.location AND g.cty IS NOT DISTINCT FROM
-                d.country
+                   lower(trim(regexp_replace(d.title_t, '[^A-Za-z0-9]+', ' ', 'g'))) AS title_key, d.raw_hash
+            FROM d
             """,
         )
         self.write_quarantine()
@@ -520,17 +513,26 @@ class _Job:
         self.temp(
             "_in_facts",
             f"""
-            SELECT {int(base)} + row_number() OVER (ORDER BY row_number) AS posting_id, *
+            SELECT {int(base)} + row_number AS posting_id, *
             FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
             """,
         )
+        self.classify_titles()
+        pairs = con.execute(
+            "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
+        ).fetchall()
+        self.geo_temp([(a, b) for a, b in pairs], postings=True)
         con.execute(
             """
             INSERT INTO postings
-            SELECT posting_id, ?, ?, row_number, ?, title, role, level, specialisation, search_category,
-                   company, location, country, region, posted_date, year, month, industry, salary_usd,
-                   salary_rate, description IS NOT NULL
-            FROM _in_facts ORDER BY posting_id
+            SELECT f.posting_id, ?, ?, f.row_number, ?, f.title, coalesce(t.role, 'other'),
+                   coalesce(t.level, 'unspecified'), t.specialisation,
+                   f.search_category, f.company, f.location,
+                   g.iso2, g.region, f.posted_date, f.year, f.month, f.industry, f.salary_usd, f.salary_rate,
+                   f.description IS NOT NULL
+            FROM _in_facts f LEFT JOIN _in_titles t ON t.title = f.title
+            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM f.location_raw
+                                AND g.cty IS NOT DISTINCT FROM f.country_raw
             """,
             [self.rid, self.sha, self.reader.label],
         )
@@ -549,14 +551,11 @@ class _Job:
         self.temp(
             "_in_dups",
             f"""
-            WITH h AS (
-                SELECT row_number, md5(to_json(struct_pack(*COLUMNS(* EXCLUDE (row_number))))::VARCHAR) AS h
-                FROM _in_raw),
-            v AS (
-                SELECT c.row_number, c.company, c.title_key, c.location, c.posted_date, c.desc_hash,
-                       c.description IS NOT NULL AS has_text,
-                       first_value(c.row_number) OVER (PARTITION BY h.h ORDER BY c.row_number) AS canon
-                FROM _in_conv c JOIN h USING (row_number) WHERE c.q_field IS NULL),
+            WITH v AS (
+                SELECT row_number, company, title_key, location, posted_date, desc_hash,
+                       description IS NOT NULL AS has_text,
+                       first_value(row_number) OVER (PARTITION BY raw_hash ORDER BY row_number) AS canon
+                FROM _in_conv WHERE q_field IS NULL),
             u AS (SELECT * FROM v WHERE canon = row_number AND company IS NOT NULL),
             text AS (
                 SELECT row_number, first_value(row_number) OVER (
