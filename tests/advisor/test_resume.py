@@ -228,3 +228,28 @@ def test_right_aligned_dates_are_not_mistaken_for_columns(tmp_path: Path) -> Non
         ("data_scientist", 2021),
         ("data_scientist", 2018),
     ]
+
+
+def test_docx_text_boxes_are_read(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Casey Candidate — resume with a sidebar text box")
+    box = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        "<mc:AlternateContent><mc:Fallback><w:pict><w:txbxContent>"
+        "<w:p><w:r><w:t>Data Engineer, Pipes Ltd, 2019 - Present</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Airflow, Spark, dbt and Snowflake pipelines</w:t></w:r></w:p>"
+        "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    document.paragraphs[0]._p.append(parse_xml(box))
+    path = tmp_path / "box.docx"
+    document.save(str(path))
+    text = read_resume(path).text
+    assert "Data Engineer, Pipes Ltd, 2019 - Present" in text
+    profile = parse_resume(text, today=TODAY)
+    assert profile.current_role == "data_engineer"
+    assert {"airflow", "spark", "dbt", "snowflake"} <= set(profile.skills)

@@ -80,7 +80,11 @@ def build_plan(
         pre = [p for p in prereqs.prerequisites(s) if p in needed]
         if s in gap_by_skill:
             g = gap_by_skill[s]
-            why = f"gap for {target_name}: {g.why}"
+            why = f"{g.weight.replace('_', ' ')} skill of {target_name}"
+            if g.demand_share is not None:
+                why += f", asked for by {g.demand_share:.0%} of its postings (n={g.demand_n})"
+            if g.premium_pct is not None:
+                why += f", pay premium {g.premium_pct:+.0f}% (n={g.premium_n})"
         else:
             why = f"prerequisite of {', '.join(sorted(needed_by.get(s, [])))}"
         if pre:

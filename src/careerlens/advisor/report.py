@@ -123,7 +123,10 @@ def build_report(advice: Advice) -> Report:
     )
     fit = Section(
         heading="Which role fits you",
-        paragraphs=[f"Recommended focus: **{advice.target_name}** at {advice.target_level} level."],
+        paragraphs=[
+            f"Recommended focus: {advice.target_name} at {advice.target_level} level"
+            + (" (your choice)." if advice.fits[0].role != advice.target else " (your best fit).")
+        ],
         tables=[
             Table(
                 columns=["#", "role", "fit", "why", "what lowers it"],

@@ -313,6 +313,13 @@ def _read_docx(data: bytes, name: str) -> str:
                     if t and (not cells or cells[-1] != t):  # merged cells repeat their text
                         cells.append(t)
                 parts.append(" | ".join(cells))
+    # text boxes (common in CV templates) are not body paragraphs: read their paragraphs too
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for box in body.iter(f"{w}txbxContent"):
+        for p in box.iter(f"{w}p"):
+            text = "".join(t.text or "" for t in p.iter(f"{w}t"))
+            if text.strip() and text not in parts:
+                parts.append(text)
     for section in document.sections:
         for para in section.header.paragraphs:
             if para.text.strip():
