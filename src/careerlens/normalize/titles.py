@@ -499,7 +499,7 @@ def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
             break  # "Software Engineer / Data Engineer": the first full role decides
         if later.head is not None and (later.kind not in rules.rank or (seg.bare_rank and later.strong)):
             # "Systems Engineer III - Data Engineer", "Lead / Manager of Data Science"; not an aside in ()
-            if later.strong and (open_role or later.sep != "("):
+            if later.strong and (open_role or (later.sep != "(" and later.role != "other")):
                 return later.role, 0.85, j
             if seg.bare_rank:
                 return _qualify(segs, j, rules)
