@@ -240,15 +240,28 @@ def to_pdf(report: Report) -> bytes:
                         row.cell(latin1(format_cell(v)))
             pdf.ln(2)
         for chart in section.charts:
-            if pdf.get_y() > pdf.h - 100:
+            w, h = _png_size(chart.png)
+            img_w = width * 0.9
+            max_h = pdf.h - pdf.t_margin - pdf.b_margin - 15  # room for the caption
+            if w and h and img_w * h / w > max_h:
+                img_w = max_h * w / h  # a tall chart is scaled to fit one page
+            img_h = img_w * h / w if w and h else 100.0
+            if pdf.get_y() + img_h > pdf.h - pdf.b_margin - 10:
                 pdf.add_page()
-            pdf.image(io.BytesIO(chart.png), w=width * 0.9)
+            pdf.image(io.BytesIO(chart.png), w=img_w)
             para(chart.caption, 8, "I", 4)
             pdf.ln(2)
         pdf.ln(2)
     if report.footer:
         para(report.footer, 8, "I", 4)
     return bytes(pdf.output())
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG's IHDR chunk; (0, 0) if the bytes are not a PNG."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return 0, 0
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 # --- dispatch -----------------------------------------------------------------------------------------------
