@@ -141,6 +141,7 @@ class ContextRule:
     reject_after: re.Pattern[str] | None = None
     reject_around: re.Pattern[str] | None = None
     before_window: int = 40
+    before_words: tuple[str, ...] = ()  # reject_before runs only if one of these is in the window (speed)
     needs_context: bool = False
     categories: frozenset[str] = frozenset()
     skills: frozenset[str] = frozenset()
@@ -190,6 +191,7 @@ def load_context_rules(
             reject_after=_compile(raw.get("reject_after"), path.name, sid, "reject_after"),
             reject_around=_compile(raw.get("reject_around"), path.name, sid, "reject_around"),
             before_window=int(raw.get("before_window", 40)),
+            before_words=tuple(w.lower() for w in raw.get("before_words", [])),
             needs_context=bool(raw.get("needs_context", False)),
             categories=frozenset(raw.get("categories", defaults.get("categories", []))),
             skills=frozenset(raw.get("skills", [])),
@@ -306,7 +308,11 @@ class SkillExtractor:
         if not self._case_ok(rule, text[cand.start : cand.end]):
             return False
         lo = max(0, cand.start - rule.before_window)
-        if rule.reject_before is not None and rule.reject_before.search(text, lo, cand.start):
+        if (
+            rule.reject_before is not None
+            and (not rule.before_words or any(w in text[lo : cand.start].lower() for w in rule.before_words))
+            and rule.reject_before.search(text, lo, cand.start)
+        ):
             return False
         if rule.reject_after is not None and rule.reject_after.match(
             text, cand.end, min(len(text), cand.end + 40)

@@ -110,8 +110,8 @@ class _Entry:
 
 @dataclass(frozen=True)
 class _Rules:
-    rewrite: re.Pattern[str]
-    rewrite_map: dict[str, str]
+    rewrite: dict[tuple[str, ...], tuple[str, ...]]
+    rewrite_len: dict[str, int]
     words: dict[str, tuple[str, ...]]
     compound: tuple[tuple[str, tuple[str, ...]], ...]
     drop: frozenset[str]
@@ -213,8 +213,10 @@ def _rules() -> _Rules:
                 )
             e.func = func
 
-    rewrite_map = {_fold(k): _fold(v) for k, v in data["rewrite"].items()}
-    alternatives = "|".join(re.escape(k) for k in sorted(rewrite_map, key=len, reverse=True))
+    rewrite = {tuple(_fold(k).split()): tuple(_fold(v).split()) for k, v in data["rewrite"].items()}
+    rewrite_len: dict[str, int] = {}
+    for key in rewrite:
+        rewrite_len[key[0]] = max(rewrite_len.get(key[0], 0), len(key))
     spec_phrases = {
         tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])
     }
@@ -222,8 +224,8 @@ def _rules() -> _Rules:
     by_id = {e.func.id: e.func for e in lexicon.values() if e.func is not None}
     absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
     return _Rules(
-        rewrite=re.compile(rf"\b(?:{alternatives})\b"),
-        rewrite_map=rewrite_map,
+        rewrite=rewrite,
+        rewrite_len=rewrite_len,
         words={_fold(k): tuple(_fold(v).split()) for k, v in data["words"].items()},
         compound=tuple(
             sorted(((k, tuple(v.split())) for k, v in data["compound"].items()), key=lambda kv: -len(kv[0]))
@@ -269,7 +271,6 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
         s = _DOTNET_RE.sub(" dotnet ", s)
     s = s.replace(".", "").replace("'", " ").replace("’", " ").replace("&", " and ").replace("+", " and ")
     s = _INNER_HYPHEN_RE.sub(" ", s)
-    s = rules.rewrite.sub(lambda m: rules.rewrite_map[m.group(0)], " ".join(s.split()))
     parts = _SPLIT_RE.split(s)
     out: list[tuple[str, list[str]]] = []
     sep = ""
@@ -278,12 +279,29 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
             sep = part.strip() or "-"
             continue
         tokens: list[str] = []
-        for tok in _TOKEN_RE.findall(part):
+        for tok in _rewrite(_TOKEN_RE.findall(part), rules):
             tokens.extend(_translate(tok, rules))
         if "ia" in tokens and not (sep == "," and tokens == ["ia"]):  # French/Spanish "IA", not ", IA" (Iowa)
             tokens = ["ai" if t == "ia" else t for t in tokens]
         if tokens:
             out.append((sep, tokens))
+    return out
+
+
+def _rewrite(words: list[str], rules: _Rules) -> list[str]:
+    """Multi-word rewrites ("machine learning" -> "ml", "vice president" -> "vp"), longest first."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(rules.rewrite_len.get(words[i], 0), len(words) - i), 0, -1):
+            repl = rules.rewrite.get(tuple(words[i : i + n]))
+            if repl is not None:
+                out.extend(repl)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
     return out
 
 
