@@ -172,3 +172,20 @@ def test_missing_file_and_unknown_source(store: Store, tmp_path: Path, ai_jobs_c
         ingest(tmp_path / "nope.csv", "ai-jobs", store)
     with pytest.raises(InputError, match="unknown source"):
         ingest(ai_jobs_csv, "nope", store)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl", "csv.gz"])
+def test_other_file_formats_give_same_counts(
+    store: Store, ai_jobs_csv: Path, tmp_path: Path, fmt: str
+) -> None:
+    import duckdb
+
+    out = tmp_path / f"ai_jobs.{fmt}"
+    options = {"parquet": "FORMAT parquet", "jsonl": "FORMAT json", "csv.gz": "FORMAT csv, COMPRESSION gzip"}[
+        fmt
+    ]
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM read_csv('{ai_jobs_csv}', all_varchar=true)) TO '{out}' ({options})")
+    r = ingest(out, "ai-jobs", store)
+    assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (13, 6, 0, 7)
+    assert r.duplicates_by_rule == {"exact_duplicate": 3, "range_pair": 4}
