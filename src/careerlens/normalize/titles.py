@@ -119,7 +119,6 @@ class _Rules:
     max_len: dict[str, int]  # longest phrase starting with a word
     head_defaults: dict[str, str]
     families: dict[str, str]
-    practitioner: frozenset[str]
     rank: frozenset[str]
     leading: frozenset[str]
     carrier: frozenset[str]
@@ -235,7 +234,6 @@ def _rules() -> _Rules:
         max_len=_longest_by_first(lexicon),
         head_defaults=dict(data["head_defaults"]),
         families=dict(data["families"]),
-        practitioner=frozenset(kinds["practitioner"]),
         rank=frozenset(kinds["rank"]),
         leading=frozenset(kinds["leading"]),
         carrier=frozenset(kinds["carrier"]),
