@@ -179,3 +179,39 @@ def test_validate_answers_mapping() -> None:
     prefs = validate_answers({"leadership": "people", "region": "north_america"})
     assert prefs.region == "North America"
     assert prefs.effects["ml_leadership"] > 0
+
+
+def _best_answers_for(role: str, roles: list[str]) -> tuple[str, float]:
+    """Coordinate ascent over the preference questions: answers that favour ``role`` most over the others."""
+    from careerlens.advisor.fit import preference_score
+
+    qn = load_questionnaire()
+    questions = [q for q in qn.questions if q.use in ("preference", "industry")]
+    answers: dict[str, object] = {
+        q.id: q.options[0].id if q.kind == "choice" else [q.options[0].id] for q in questions
+    }
+
+    def margin(ans: dict[str, object]) -> tuple[float, str]:
+        prefs = validate_answers(ans)
+        scores = {r: preference_score(r, prefs) or 0.5 for r in roles}
+        best_other = max(v for r, v in scores.items() if r != role)
+        top = max(scores, key=lambda r: (scores[r], r == role))
+        return scores[role] - best_other, top
+
+    for _ in range(4):
+        for q in questions:
+            options = [o.id if q.kind == "choice" else [o.id] for o in q.options]
+            answers[q.id] = max(options, key=lambda o: margin({**answers, q.id: o})[0])
+    m, top = margin(answers)
+    return top, m
+
+
+def test_every_role_can_come_first_from_some_answers() -> None:
+    from careerlens.kb.roles import load_kb
+
+    roles = [r for r in load_kb().roles if r != "other"]
+    for role in roles:
+        top, m = _best_answers_for(role, roles)
+        assert top == role and m > 0, (
+            f"no answers make {role} the top preference (best: {top}, margin {m:.2f})"
+        )
