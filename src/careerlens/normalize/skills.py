@@ -62,15 +62,18 @@ _GLUE_WORDS = frozenset(
         "Proven Superior Detail Curiosity Intellectual Willingness Job Equal "
     ).split()
 )
-# Letter shapes for finding glue points fast: lowercase letters, digits and ")+#" -> "a", uppercase -> "A", rest " ".
-_SHAPE = bytes(
-    ord("a")
-    if chr(c).islower() or chr(c).isdigit() or chr(c) in ")+#"
-    else ord("A")
-    if chr(c).isupper()
-    else ord(" ")
-    for c in range(128)
-) + b" " * 128
+# Letter shapes to find glue points fast: lowercase, digits and ")+#" -> "a", uppercase -> "A", rest " ".
+_SHAPE = (
+    bytes(
+        ord("a")
+        if chr(c).islower() or chr(c).isdigit() or chr(c) in ")+#"
+        else ord("A")
+        if chr(c).isupper()
+        else ord(" ")
+        for c in range(128)
+    )
+    + b" " * 128
+)
 _CAP_WORD = re.compile(r"[A-Z][a-z]+")
 
 
