@@ -98,6 +98,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
         ("Data Analyst with Python Developer experience", "data_analyst"),
         ("Python Developer with AI/ML", "machine_learning_engineer"),
         ("Machine Learning SRE", "mlops_engineer"),
+        ("Data Scientist-Manager", "data_scientist"),
+        ("Intern-Health Data Analytics", "data_analyst"),
         ("Insurance Agent", "other"),
         # unknown or generic -> other
         ("Engineer", "other"),

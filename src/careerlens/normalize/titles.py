@@ -126,6 +126,7 @@ class _Rules:
     absorb_cloud: dict[str, _Function]
     spec_order: tuple[str, ...]
     spec_phrases: dict[tuple[str, ...], str]
+    heads: frozenset[tuple[str, ...]]  # English head nouns of one word (a hyphen after one splits the title)
 
     def role_for(self, func: _Function | None, kind: str) -> str:
         """The role of a head of this kind qualified by this function."""
@@ -241,6 +242,9 @@ def _rules() -> _Rules:
         absorb_cloud=absorb,
         spec_order=tuple(data["specialisation"]["order"]),
         spec_phrases=spec_phrases,
+        heads=frozenset(
+            k for k, e in lexicon.items() if len(k) == 1 and (e.head or e.fixed) and k[0] != "head"
+        ),
     )
 
 
@@ -250,6 +254,7 @@ _SPLIT_RE = re.compile(
     r"\s*(/|\\|\||\bor\b|\bou\b|\boder\b|\bwith\b|\bcon\b|\bmit\b|\bavec\b|[,;:()\[\]{}•·–—]|\s-+\s*|-+\s)\s*"
 )
 _INNER_HYPHEN_RE = re.compile(r"(?<=\S)[-_](?=\S)")
+_HEAD_HYPHEN_RE = re.compile(r"\b([a-z]+)-(?=[a-z])")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _CPP_RE = re.compile(r"\bc\+\+")
 _CSHARP_RE = re.compile(r"\bc#")
@@ -268,6 +273,8 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
         s = _CSHARP_RE.sub(" csharp ", s)
         s = _DOTNET_RE.sub(" dotnet ", s)
     s = s.replace(".", "").replace("'", " ").replace("’", " ").replace("&", " and ").replace("+", " and ")
+    if "-" in s:  # "Data Scientist-Manager": a hyphen right after a head noun ends that title part
+        s = _HEAD_HYPHEN_RE.sub(lambda m: m.group(1) + (" - " if (m.group(1),) in rules.heads else " "), s)
     s = _INNER_HYPHEN_RE.sub(" ", s)
     parts = _SPLIT_RE.split(s)
     out: list[tuple[str, list[str]]] = []
