@@ -170,11 +170,14 @@ def _premium_rows(
         WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
         """
     ).fetchall()
-    skills_of: dict[int, list[str]] = defaultdict(list)
-    for pid, skill in skill_rows:
-        skills_of[pid].append(skill)
+    index_of = {pid: i for i, (pid, *_rest) in enumerate(facts)}
+    skill_names = sorted({skill for _pid, skill in skill_rows})
+    code_of = {name: c for c, name in enumerate(skill_names)}
+    # one entry per (salaried posting, skill): the posting's row in ``facts`` and the skill's code
+    pair_post = np.array([index_of[pid] for pid, _ in skill_rows], dtype=np.int64)
+    pair_skill = np.array([code_of[skill] for _, skill in skill_rows], dtype=np.int64)
 
-    # cell key (role, level, country) → posting ids; a posting belongs to four cells (detail and roll-ups)
+    # cell key (role, level, country) → rows of facts; a posting belongs to four cells (detail and roll-ups)
     cells: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for idx, (_pid, role, level, country, _pay) in enumerate(facts):
         keys = {(role, level, ALL), (role, ALL, ALL)}
@@ -183,57 +186,48 @@ def _premium_rows(
         for key in keys:
             cells[key].append(idx)
     pay = np.array([f[4] for f in facts], dtype=np.float64)
-    pids = [f[0] for f in facts]
 
     out: dict[str, list[Any]] = {c: [] for c in _PREMIUM_COLUMNS}
     for (role, level, country), members in sorted(cells.items()):
         members_arr = np.array(members, dtype=np.int64)
         members_arr = members_arr[np.argsort(pay[members_arr], kind="stable")]
         values = pay[members_arr]
-        by_skill: dict[str, list[int]] = defaultdict(list)
-        for pos, i in enumerate(members_arr.tolist()):
-            for skill in skills_of[pids[i]]:
-                by_skill[skill].append(pos)
         n = values.size
-        for skill in sorted(by_skill):
-            mask = np.zeros(n, dtype=bool)
-            mask[by_skill[skill]] = True
-            n_with = int(mask.sum())
+        # position of each fact in this cell's pay order (−1: not in the cell), then the pairs of the cell
+        pos_of = np.full(pay.size, -1, dtype=np.int64)
+        pos_of[members_arr] = np.arange(n)
+        in_cell = pos_of[pair_post] >= 0
+        pos, codes = pos_of[pair_post[in_cell]], pair_skill[in_cell]
+        order = np.lexsort((pos, codes))
+        pos, codes = pos[order], codes[order]
+        uniq, starts, counts = np.unique(codes, return_index=True, return_counts=True)
+        for code, start, n_with in zip(uniq.tolist(), starts.tolist(), counts.tolist(), strict=True):
+            skill = skill_names[code]
             n_without = n - n_with
-            row: dict[str, Any] = {
-                "role": role,
-                "level": level,
-                "country": country,
-                "skill": skill,
-                "n_with": n_with,
-                "n_without": n_without,
-                "median_with": None,
-                "median_without": None,
-                "premium_pct": None,
-                "ci_low": None,
-                "ci_high": None,
-                "withheld": True,
-            }
+            figures: tuple[Any, ...] = (None, None, None, None, None, True)
             if n_with >= min_cell and n_without >= min_cell:
+                mask = np.zeros(n, dtype=bool)
+                mask[pos[start : start + n_with]] = True
                 w, wo = values[mask], values[~mask]  # both stay sorted
-                med_w, med_wo = float(np.median(w)), float(np.median(wo))
+                med_w, med_wo = _sorted_median(w), _sorted_median(wo)
                 # a seed per cell, so a cell's interval does not depend on which other cells exist
                 rng = np.random.default_rng([seed, zlib.crc32(f"{role}|{level}|{country}|{skill}".encode())])
                 ratio = _bootstrap_sorted_medians(w, samples, rng) / _bootstrap_sorted_medians(
                     wo, samples, rng
                 )
                 lo, hi = percentile_interval(100.0 * (ratio - 1.0))
-                row.update(
-                    median_with=med_w,
-                    median_without=med_wo,
-                    premium_pct=100.0 * (med_w / med_wo - 1.0),
-                    ci_low=lo,
-                    ci_high=hi,
-                    withheld=False,
-                )
-            for col in _PREMIUM_COLUMNS:
-                out[col].append(row[col])
+                figures = (med_w, med_wo, 100.0 * (med_w / med_wo - 1.0), lo, hi, False)
+            for col, value in zip(
+                _PREMIUM_COLUMNS, (role, level, country, skill, n_with, n_without, *figures), strict=True
+            ):
+                out[col].append(value)
     return out
+
+
+def _sorted_median(x: NDArray[np.float64]) -> float:
+    """Median of a sorted array (what np.median gives, without its sort)."""
+    n = x.size
+    return float((x[(n - 1) // 2] + x[n // 2]) / 2.0)
 
 
 _PREMIUM_COLUMNS = (
