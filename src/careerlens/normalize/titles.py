@@ -484,6 +484,8 @@ def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float, int]:
         role, conf, j = _qualify(segs, i, rules)
         return role, conf, j
     for s_i, seg in enumerate(segs):
+        if seg.items[-1].entry.func is None:
+            continue  # "Excel Trainer": an unknown noun, not the name of a field ("Business Intelligence")
         for f in seg.funcs:
             if f.strong and f.default != "other":
                 return f.default, 0.5, s_i
@@ -649,7 +651,8 @@ def classify_title(title: str) -> TitleClass:
             scope.append(later)
         if any(f.genai for s in scope for f in s.funcs):
             role = "ai_engineer"
-    return TitleClass(role, _level(segs, rules), _specialisation(segs, rules), confidence)
+    spec = _specialisation(segs, rules) if role != "other" else None
+    return TitleClass(role, _level(segs, rules), spec, confidence)
 
 
 def classify_titles(titles: Iterable[str | None]) -> list[TitleClass]:
