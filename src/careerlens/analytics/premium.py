@@ -29,7 +29,7 @@ PREMIUM_SCHEMA = "careerlens.premium/v1"
 POPULATION_NOTE = (
     "Pay here is the pay advertised in job postings (USD/year; hourly pay × 2080), a different population "
     "from the salary-survey figures of `careerlens salary`: do not compare the two directly. "
-    "Years are pooled."
+    "Years and postings data sets are pooled."
 )
 
 

@@ -36,6 +36,8 @@ POSTINGS_CAVEATS: tuple[str, ...] = (
     "Postings were found by search categories (Data Analyst, Data Scientist, ML Engineer, ...); there is no "
     "'AI Engineer' search, so AI-engineer postings exist only where the title classifier finds them.",
     "Counts reflect what was scraped and kept, not the whole job market.",
+    "In the 2023 postings, 'Sudan' as a country (2,680 rows) is a known artefact of the scrape: "
+    "treat it as suspect.",
 )
 
 Period = tuple[tuple[int, int], ...]  # sorted (year, month) pairs
