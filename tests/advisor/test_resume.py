@@ -4,6 +4,8 @@ every bad input is a ResumeError with a clear message; date ranges, years of exp
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -77,58 +79,74 @@ def _encrypted_pdf(tmp_path: Path, rb: ModuleType) -> Path:
     return out
 
 
-def _bad_inputs(tmp_path: Path, rb: ModuleType) -> dict[str, tuple[Path, str]]:
-    corrupt = tmp_path / "corrupt.pdf"
-    corrupt.write_bytes(
-        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage" + bytes(range(256)) * 4
-    )
-    empty = tmp_path / "empty.pdf"
-    empty.write_bytes(b"")
-    blank = tmp_path / "blank.txt"
-    blank.write_text("   \n\n  \n", encoding="utf-8")
-    unknown = tmp_path / "resume.pdf"
-    unknown.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
-    big = tmp_path / "big.pdf"
-    with big.open("wb") as fh:
-        fh.write(b"%PDF-1.7\n")
-        fh.truncate(11 * 1024 * 1024)
-    german = tmp_path / "lebenslauf.txt"
-    german.write_text(rb.GERMAN, encoding="utf-8")
-    chinese = rb.make_docx(tmp_path / "jianli.docx", rb.CHINESE.splitlines())
-    not_word = tmp_path / "archive.docx"
-    import zipfile
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
-    with zipfile.ZipFile(not_word, "w") as zf:
-        zf.writestr("notes.txt", "hello")
-    scanned = tmp_path / "scan.pdf"
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _sparse(path: Path, head: bytes, size: int) -> Path:
+    with path.open("wb") as fh:
+        fh.write(head)
+        fh.truncate(size)
+    return path
+
+
+def _zip(path: Path, entries: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _scanned(path: Path) -> Path:
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.rect(10, 10, 100, 100, style="F")
-    pdf.output(str(scanned))
-    return {
-        "corrupt": (corrupt, "corrupt"),
-        "encrypted": (_encrypted_pdf(tmp_path, rb), "encrypted"),
-        "empty": (empty, "empty"),
-        "blank": (blank, "empty"),
-        "unknown type": (unknown, "not a PDF, DOCX or text file"),
-        "too big": (big, "too large"),
-        "zip bomb": (rb.make_zip_bomb(tmp_path / "bomb.docx"), "zip bomb"),
-        "zip not word": (not_word, "not a Word document"),
-        "german": (german, "English"),
-        "chinese": (chinese, "non-Latin script"),
-        "scanned": (scanned, "no text"),
-    }
+    pdf.rect(10, 10, 100, 100, style="F")  # a page with a picture and no text, like a scan
+    pdf.output(str(path))
+    return path
 
 
-BAD = ["corrupt", "encrypted", "empty", "blank", "unknown type", "too big", "zip bomb", "zip not word",
-       "german", "chinese", "scanned"]  # fmt: skip
+FRENCH = (
+    "Expérience professionnelle. Analyste de données chez Exemple SA depuis 2020, responsable des tableaux "
+    "de bord et des rapports pour la direction. Je travaille avec les équipes du marketing et de la finance "
+    "sur la qualité des données, et je participe à la formation des nouveaux collègues dans le groupe. "
+    "Formation: master en statistique à l'université de Lyon, avec un mémoire sur les séries temporelles."
+)
+CORRUPT = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage" + bytes(range(256)) * 4
+MANY = {"word/document.xml": "<w:document/>", **{f"word/media/p{k}.xml": "" for k in range(2100)}}
+
+# case → (build the file in tmp_path, words the message must contain); each test builds only its own file
+BAD_INPUTS: dict[str, tuple[Callable[[Path, ModuleType], Path], str]] = {
+    "corrupt": (lambda d, rb: _write_bytes(d / "corrupt.pdf", CORRUPT), "corrupt"),
+    "encrypted": (lambda d, rb: _encrypted_pdf(d, rb), "encrypted"),
+    "empty": (lambda d, rb: _write_bytes(d / "empty.pdf", b""), "empty"),
+    "blank": (lambda d, rb: _write_text(d / "blank.txt", "   \n\n  \n"), "empty"),
+    "unknown type": (
+        lambda d, rb: _write_bytes(d / "resume.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200),
+        "not a PDF, DOCX or text file",
+    ),
+    "too big": (lambda d, rb: _sparse(d / "big.pdf", b"%PDF-1.7\n", 11 * 1024 * 1024), "too large"),
+    "zip bomb": (lambda d, rb: rb.make_zip_bomb(d / "bomb.docx"), "zip bomb"),
+    "zip not word": (lambda d, rb: _zip(d / "archive.docx", {"notes.txt": "hello"}), "not a Word document"),
+    "zip many entries": (lambda d, rb: _zip(d / "many.docx", MANY), "too many parts"),
+    "german": (lambda d, rb: _write_text(d / "lebenslauf.txt", rb.GERMAN), "English"),
+    "french": (lambda d, rb: _write_text(d / "cv.txt", FRENCH), "French"),
+    "chinese": (lambda d, rb: rb.make_docx(d / "jianli.docx", rb.CHINESE.splitlines()), "non-Latin script"),
+    "scanned": (lambda d, rb: _scanned(d / "scan.pdf"), "no text"),
+}
 
 
-@pytest.mark.parametrize("case", BAD)
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_is_a_clear_resume_error(tmp_path: Path, rb: ModuleType, case: str) -> None:
-    path, expected = _bad_inputs(tmp_path, rb)[case]
+    build, expected = BAD_INPUTS[case]
+    path = build(tmp_path, rb)
     with pytest.raises(ResumeError) as err:
         read_resume(path)
     assert expected.lower() in err.value.message.lower()

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -82,56 +83,59 @@ def test_answers_file(tmp_path: Path, db: list[str]) -> None:
     assert json.loads(out)["fits"][0]["role"] in ("mlops_engineer", "cloud_engineer")
 
 
-def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
-    corrupt = tmp_path / "corrupt.pdf"
-    corrupt.write_bytes(b"%PDF-1.4\n%%garbage\n" + os.urandom(2000))
+def _encrypted(d: Path) -> Path:
     from pypdf import PdfReader, PdfWriter
 
-    plain = rb.make_pdf(tmp_path / "plain.pdf", rb.SENIOR_MLE)
+    plain = rb.make_pdf(d / "plain.pdf", rb.SENIOR_MLE)
     writer = PdfWriter()
     for page in PdfReader(plain).pages:
         writer.add_page(page)
     writer.encrypt(user_password="pw")
-    encrypted = tmp_path / "encrypted.pdf"
-    with encrypted.open("wb") as fh:
+    out = d / "encrypted.pdf"
+    with out.open("wb") as fh:
         writer.write(fh)
-    empty = tmp_path / "empty.docx"
-    empty.touch()
-    big = tmp_path / "huge.pdf"
-    with big.open("wb") as fh:
-        fh.write(b"%PDF-1.7\n")
-        fh.truncate(10 * 1024 * 1024 + 1)
-    wrong = tmp_path / "photo.pdf"
-    wrong.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 500)
-    zipped = tmp_path / "not-a-resume.docx"
-    with zipfile.ZipFile(zipped, "w") as zf:
+    return out
+
+
+def _file(path: Path, data: bytes | str, size: int | None = None) -> Path:
+    with path.open("wb") as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if size is not None:
+            fh.truncate(size)
+    return path
+
+
+def _not_word(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("data.csv", "a,b\n1,2\n")
-    german = tmp_path / "lebenslauf.txt"
-    german.write_text(rb.GERMAN, encoding="utf-8")
-    chinese = tmp_path / "jianli.md"
-    chinese.write_text(rb.CHINESE, encoding="utf-8")
-    return {
-        "corrupt pdf": (corrupt, "corrupt"),
-        "encrypted pdf": (encrypted, "encrypted"),
-        "empty file": (empty, "empty"),
-        "over 10 MB": (big, "too large"),
-        "wrong type with .pdf extension": (wrong, "not a PDF, DOCX or text file"),
-        "zip that is not a docx": (zipped, "not a Word document"),
-        "docx zip bomb": (rb.make_zip_bomb(tmp_path / "bomb.docx"), "zip bomb"),
-        "german resume": (german, "English"),
-        "chinese resume": (chinese, "non-Latin script"),
-        "missing file": (tmp_path / "nope.pdf", "not found"),
-    }
+    return path
 
 
-BAD = ["corrupt pdf", "encrypted pdf", "empty file", "over 10 MB", "wrong type with .pdf extension",
-       "zip that is not a docx", "docx zip bomb", "german resume", "chinese resume",
-       "missing file"]  # fmt: skip
+# case → (build the file, words the message must contain); each test builds only its own file
+BAD_FILES: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "corrupt pdf": (
+        lambda d: _file(d / "corrupt.pdf", b"%PDF-1.4\n%%garbage\n" + os.urandom(2000)),
+        "corrupt",
+    ),
+    "encrypted pdf": (_encrypted, "encrypted"),
+    "empty file": (lambda d: _file(d / "empty.docx", b""), "empty"),
+    "over 10 MB": (lambda d: _file(d / "huge.pdf", b"%PDF-1.7\n", 10 * 1024 * 1024 + 1), "too large"),
+    "wrong type with .pdf extension": (
+        lambda d: _file(d / "photo.pdf", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 500),
+        "not a PDF, DOCX or text file",
+    ),
+    "zip that is not a docx": (lambda d: _not_word(d / "not-a-resume.docx"), "not a Word document"),
+    "docx zip bomb": (lambda d: rb.make_zip_bomb(d / "bomb.docx"), "zip bomb"),
+    "german resume": (lambda d: _file(d / "lebenslauf.txt", rb.GERMAN), "English"),
+    "chinese resume": (lambda d: _file(d / "jianli.md", rb.CHINESE), "non-Latin script"),
+    "missing file": (lambda d: d / "nope.pdf", "not found"),
+}
 
 
-@pytest.mark.parametrize("case", BAD)
+@pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_resume_exits_2_with_a_clear_message(tmp_path: Path, db: list[str], case: str) -> None:
-    path, expected = _bad_files(tmp_path)[case]
+    build, expected = BAD_FILES[case]
+    path = build(tmp_path)
     code, out = _run(["advise", "--resume", str(path), *db])
     assert code == 2, out
     assert "error:" in out and expected.lower() in out.lower().replace("\n", " ")
