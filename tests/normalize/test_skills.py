@@ -89,10 +89,21 @@ def test_finds_skill_in_its_real_spellings(text: str, skill: str) -> None:
         ("Document stores and NoSQL databases.", "sql"),
         ("Agents in our call centre answer customers.", "ai agents"),
         ("The rest of the team.", "rest api"),
+        ("At Notion, we build tools. Notion is hiring.", "notion"),
+        ("Databricks is the data and AI company.", "databricks"),
+        ("Share your GitHub profile with us.", "github"),
+        ("We may use machine learning tools to screen applications.", "machine learning"),
+        ("Please include a portfolio or GitHub links.", "github"),
     ],
 )
 def test_ambiguous_words_out_of_context_are_not_skills(text: str, skill: str) -> None:
     assert skill not in extract_skills(text)
+
+
+def test_vendor_names_count_when_used_as_tools() -> None:
+    assert {"databricks", "notion", "snowflake"} <= set(
+        extract_skills("Tools: Notion and Jira. Pipelines on Databricks and Snowflake.")
+    )
 
 
 def test_word_boundaries_and_longest_match() -> None:
