@@ -133,7 +133,7 @@ def test_generic_report_rendering() -> None:
     chart = Chart(name="c", title="T", png=b"\x89PNG fake", caption="cap n = 3")
     r = Report(
         "Personal <b>report</b>",
-        [Section("A | B", ["para"], ["point"], [Table(["x", "y"], [[None, 1234.5], ["a|b", 3]])], [chart])],
+        [Section("A | B", ["para"], [Table(["x", "y"], [[None, 1234.5], ["a|b", 3]])], [chart], ["point"])],
     )
     md = to_markdown(r)
     assert "| – | 1,234 |" in md and "a\\|b" in md and "![T](c.png)" in md

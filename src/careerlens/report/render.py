@@ -43,13 +43,13 @@ class Chart:
 
 @dataclass
 class Section:
-    """A heading with paragraphs, bullet points, tables and charts, rendered in that order."""
+    """A heading with paragraphs, bullet points, tables and charts (rendered in that order)."""
 
     heading: str
     paragraphs: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
 
 
 @dataclass
