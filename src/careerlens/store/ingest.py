@@ -401,47 +401,55 @@ class _Job:
             LEFT JOIN _in_titles t ON t.title = v.title
             LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
             LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
-            WHERE j.k = 1
+            WHERE j.kept_row = j.canon_row
             """,
             [self.rid, self.sha, self.reader.label],
         )
 
     def dedup_salaries(self) -> None:
-        """Range pairs (adjacent rows, equal attributes) → one job; then identical jobs → exact duplicates."""
-        pairs = self.reader.pair_ranges
-        run_no = "sum(brk) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)" if pairs else "row_number"
-        pair_no = "(row_number() OVER (PARTITION BY run_no ORDER BY row_number) - 1) // 2" if pairs else "0"
+        """Range pairs (adjacent rows, equal attributes) → one job; then identical jobs → exact duplicates.
+
+        Windows share one ORDER BY (a single sort): ``seq`` numbers the rows that passed the checks,
+        ``run_start`` is the ``seq`` where the current run of equal attributes began, and
+        ``(seq - run_start) // 2`` pairs rows within the run. Jobs are then a plain GROUP BY;
+        ``canon_row`` is the first job of its kind.
+        """
+        run_start = (
+            "max(CASE WHEN brk THEN seq END) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)"
+            if self.reader.pair_ranges
+            else "seq"
+        )
         self.temp(
             "_in_paired",
             f"""
-            WITH v AS (SELECT row_number, attr_key, salary_usd FROM _in_conv WHERE q_field IS NULL),
-            b AS (SELECT *, (attr_key IS DISTINCT FROM lag(attr_key) OVER (ORDER BY row_number))::INTEGER
-                AS brk
-                  FROM v),
-            r AS (SELECT row_number, attr_key, salary_usd, {run_no} AS run_no FROM b)
-            SELECT *, {pair_no} AS pair_no FROM r
+            WITH v AS (
+                SELECT row_number, attr_key, salary_usd, row_number() OVER (ORDER BY row_number) AS seq,
+                       attr_key IS DISTINCT FROM lag(attr_key) OVER (ORDER BY row_number) AS brk
+                FROM _in_conv WHERE q_field IS NULL),
+            r AS (SELECT row_number, attr_key, salary_usd, seq, {run_start} AS run_start FROM v)
+            SELECT row_number, attr_key, salary_usd, run_start, (seq - run_start) // 2 AS pair_no FROM r
             """,
         )
         self.temp(
             "_in_jobs",
             """
             WITH j AS (
-                SELECT run_no, pair_no, min(row_number) AS kept_row, count(*)::INTEGER AS rows_collapsed,
+                SELECT run_start, pair_no, min(row_number) AS kept_row, count(*)::INTEGER AS rows_collapsed,
                        avg(salary_usd) AS salary_usd, min(salary_usd) AS salary_usd_min,
                        max(salary_usd) AS salary_usd_max, any_value(attr_key) AS attr_key
-                FROM _in_paired GROUP BY run_no, pair_no)
-            SELECT *, first_value(kept_row) OVER w AS canon_row, row_number() OVER w AS k
-            FROM j WINDOW w AS (PARTITION BY attr_key, salary_usd_min, salary_usd_max, rows_collapsed
-                                ORDER BY kept_row)
+                FROM _in_paired GROUP BY run_start, pair_no)
+            SELECT *, min(kept_row) OVER (
+                          PARTITION BY attr_key, salary_usd_min, salary_usd_max, rows_collapsed) AS canon_row
+            FROM j
             """,
         )
         self.write_duplicates(
             """
             SELECT p.row_number, j.canon_row AS kept_row_number,
-                   CASE WHEN j.k > 1 OR j.salary_usd_min = j.salary_usd_max THEN 'exact_duplicate'
-                        ELSE 'range_pair' END AS rule
-            FROM _in_paired p JOIN _in_jobs j USING (run_no, pair_no)
-            WHERE j.k > 1 OR p.row_number <> j.kept_row
+                   CASE WHEN j.kept_row <> j.canon_row OR j.salary_usd_min = j.salary_usd_max
+                        THEN 'exact_duplicate' ELSE 'range_pair' END AS rule
+            FROM _in_paired p JOIN _in_jobs j USING (run_start, pair_no)
+            WHERE p.row_number <> j.kept_row OR j.kept_row <> j.canon_row
             """
         )
 
