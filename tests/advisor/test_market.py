@@ -76,10 +76,8 @@ def test_path_salaries_and_ranked_gaps(personas: dict[str, Path], market: Settin
     assert start.salary.n == 60 and not start.salary.withheld
     assert start.salary.p25 < start.salary.median < start.salary.p75  # type: ignore[operator]
     assert move.salary.n == 50 and move.salary.median == pytest.approx(180_000, rel=0.1)
-    assert (
-        move.salary.median_ci is not None
-        and move.salary.median_ci[0] < move.salary.median < move.salary.median_ci[1]
-    )
+    low_high, median = move.salary.median_ci, move.salary.median
+    assert low_high is not None and median is not None and low_high[0] < median < low_high[1]
     assert (nxt.role, nxt.level) == ("ai_engineer", "lead")
     assert nxt.salary.withheld and nxt.salary.median is None and nxt.salary.n == 5
     gaps = {g.skill: g for g in advice.gaps}

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -209,7 +210,8 @@ def test_pdf_report_renders_with_charts(tmp_path: Path, db: list[str]) -> None:
     reader = PdfReader(out_pdf)
     images = 0
     for page in reader.pages:
-        xobjects = page["/Resources"].get("/XObject") if "/Resources" in page else None
+        resources: Any = page["/Resources"].get_object() if "/Resources" in page else {}
+        xobjects: Any = resources.get("/XObject")
         if xobjects:
             images += sum(1 for o in xobjects.get_object().values() if o.get_object()["/Subtype"] == "/Image")
     assert images >= 3  # fit, skill coverage, salary along the path
