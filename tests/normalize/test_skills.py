@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from careerlens.cli.main import app
-from careerlens.errors import KnowledgeBaseError
+from careerlens.errors import InputError, KnowledgeBaseError
 from careerlens.kb.skills import load_skills
 from careerlens.normalize.skills import (
     SkillExtractor,
@@ -255,3 +255,24 @@ def test_cli_help() -> None:
     result = runner.invoke(app, ["extract-skills", "--help"])
     assert result.exit_code == 0
     assert "--column" in result.output and "--id-column" in result.output and "--out" in result.output
+
+
+def test_cli_large_input_keeps_every_row_in_order(tmp_path: Path) -> None:
+    src = tmp_path / "many.csv"
+    lines = ["id,description"] + [f"r{i},{'Python and SQL' if i % 2 else 'Tableau'}" for i in range(600)]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "many.jsonl"
+    result = runner.invoke(app, ["extract-skills", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = _lines(out.read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(600)]
+    assert rows[0]["skills"] == ["tableau"] and rows[1]["skills"] == ["python", "sql"]
+
+
+def test_extract_file_is_the_programmatic_entry_point() -> None:
+    from careerlens.cli.extract import extract_file
+
+    records = extract_file(FIXTURES / "postings.jsonl", column="text", id_column="job_id")
+    assert [r["id"] for r in records] == ["j1", "j2", "j3"]
+    with pytest.raises(InputError, match="available columns"):
+        extract_file(FIXTURES / "postings.jsonl", column="description", id_column="job_id")

@@ -63,21 +63,26 @@ def _require(columns: list[str], name: str, path: Path, option: str) -> None:
         )
 
 
-def extract_file(
-    path: Path, column: str = "description", id_column: str | None = "id"
-) -> Iterator[dict[str, Any]]:
-    """One ``{"id", "skills"}`` record per input row, in input order (without an id column: row number)."""
+def extract_rows(rows: list[dict[str, Any]], column: str, id_column: str | None) -> Iterator[dict[str, Any]]:
+    """One ``{"id", "skills"}`` record per row, in order (without an id column the id is the row number)."""
     from careerlens.normalize.skills import get_extractor
 
-    columns, rows = read_rows(path)
-    _require(columns, column, path, "--column")
-    if id_column is not None and id_column not in columns:
-        _require(columns, id_column, path, "--id-column")
     ex = get_extractor()
     for n, row in enumerate(rows, start=1):
         text = row.get(column)
         rid = row.get(id_column) if id_column else n
         yield {"id": rid, "skills": ex.skills(text if isinstance(text, str) else None)}
+
+
+def extract_file(
+    path: Path, column: str = "description", id_column: str | None = "id"
+) -> list[dict[str, Any]]:
+    """The records of ``extract_rows`` for a CSV or JSONL file; a missing column is an InputError."""
+    columns, rows = read_rows(path)
+    _require(columns, column, path, "--column")
+    if id_column is not None:
+        _require(columns, id_column, path, "--id-column")
+    return list(extract_rows(rows, column, id_column))
 
 
 def _write(records: Iterator[dict[str, Any]], out: TextIO, total: int) -> None:
@@ -128,7 +133,7 @@ def register(app: typer.Typer) -> None:
             if id_column != "id":
                 _require(columns, id_column, file, "--id-column")
             use_id: str | None = id_column if id_column in columns else None
-            records = extract_file(file, column, use_id)
+            records = extract_rows(rows, column, use_id)
             if out is None:
                 _write(records, sys.stdout, len(rows))
             else:
