@@ -84,7 +84,7 @@ def test_report_has_every_section_with_charts(report: Report) -> None:
         "Data caveats",
     ]
     names = {c.name for c in report.charts()}
-    assert {"salary_by_level", "demand_by_month", "genai_share_by_year", "convergence"} <= names
+    assert {"salary_by_level", "demand_by_month", "genai_share", "convergence"} <= names
     assert "top_skills_machine_learning_engineer" in names
     for chart in report.charts():
         assert chart.png.startswith(b"\x89PNG") and "n = " in chart.caption and "Source:" in chart.caption

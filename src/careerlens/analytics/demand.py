@@ -81,6 +81,7 @@ class Demand(ResultModel):
         default=True, description="false when the data set's skills include no GenAI skill at all"
     )
     genai_note: str | None = None
+    note: str | None = None
     data_set: str = Field(description="the postings data set used (a reader name), or 'all'")
     data_set_note: str
     source: str
@@ -151,6 +152,7 @@ def demand(
         cells=cells,
         genai_measurable=measurable,
         genai_note=None if measurable else NOT_MEASURABLE_NOTE,
+        note=None if cells else f"no postings with a {by} in the data set {used or 'all'} (try --source)",
         data_set=used or "all",
         data_set_note=data_set_note(used, sets),
         source=postings_source(store, used),

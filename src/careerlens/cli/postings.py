@@ -99,6 +99,8 @@ def render_demand(d: Demand) -> None:
             escape(c.role), escape(c.key), f"{c.n_postings:,}", share, f"{c.n_with_skills:,}", genai
         )
     console.print(table)
+    if d.note:
+        console.print(f"[yellow]{escape(d.note)}[/]", highlight=False)
     if d.genai_note:
         console.print(f"[yellow]{escape(d.genai_note)}[/]", highlight=False)
     _dim(f"{d.genai_definition} Source: {d.source}.")

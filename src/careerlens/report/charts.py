@@ -12,7 +12,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from careerlens.analytics.converge import Convergence
-from careerlens.analytics.demand import Demand
+from careerlens.analytics.demand import Demand, DemandCell
 from careerlens.analytics.skills import TopSkills
 from careerlens.report.render import Chart
 
@@ -146,11 +146,18 @@ def top_skills_chart(t: TopSkills, *, limit: int = 12, svg: bool = False) -> Cha
 
 
 def genai_share_chart(
-    d: Demand, *, names: Mapping[str, str] | None = None, roles: Sequence[str] = (), svg: bool = False
+    cells_in: Sequence[DemandCell],
+    *,
+    legend_title: str,
+    source: str,
+    names: Mapping[str, str] | None = None,
+    roles: Sequence[str] = (),
+    svg: bool = False,
 ) -> Chart:
-    """Grouped bars: GenAI share by role and period, with intervals and n; withheld cells get a grey x."""
-    shown = [r for r in (roles or sorted({c.role for c in d.cells}))]
-    cells = {(c.role, c.key): c for c in d.cells if c.role in shown}
+    """Grouped bars: GenAI share by role (x) and cell key (colour: a year, or year · data set), with
+    intervals and n; withheld cells get a grey x."""
+    shown = [r for r in (roles or sorted({c.role for c in cells_in}))]
+    cells = {(c.role, c.key): c for c in cells_in if c.role in shown}
     keys = sorted({k for _, k in cells})
     fig = Figure(figsize=(8, 4))
     ax = fig.add_subplot()
@@ -187,16 +194,22 @@ def genai_share_chart(
                 x, top + 1, f"n={cell.n_with_skills:,}", rotation=90, ha="center", va="bottom", fontsize=6
             )
     ax.set_xticks(range(len(shown)), [_name(names, r) for r in shown], rotation=20, ha="right", fontsize=8)
-    ax.set_ylim(0, 118)
+    ax.set_ylim(0, 135)
     ax.set_ylabel("% of postings with skills")
-    ax.set_title(f"GenAI skills in postings, by role and {d.by}", fontsize=10)
+    ax.set_title("GenAI skills in postings, by role", fontsize=10)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, title=d.by, title_fontsize=7, ncols=max(1, len(keys)), loc="upper left")
+        ax.legend(
+            fontsize=6,
+            title=legend_title,
+            title_fontsize=7,
+            ncols=min(3, max(1, len(keys))),
+            loc="upper left",
+        )
     caption = (
         "Share of postings with skill information that mention any GenAI skill (95 % Wilson intervals; "
-        f"x = too few data); n = {n_total:,} postings with skills in the bars shown. Source: {d.source}."
+        f"x = too few data); n = {n_total:,} postings with skills in the bars shown. Source: {source}."
     )
-    return _render(fig, name=f"genai_share_by_{d.by}", title="GenAI share", caption=caption, svg=svg)
+    return _render(fig, name="genai_share", title="GenAI share", caption=caption, svg=svg)
 
 
 def convergence_chart(items: Sequence[Convergence], *, svg: bool = False) -> Chart:

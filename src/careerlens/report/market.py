@@ -13,7 +13,7 @@ from typing import Any
 
 from careerlens import __version__
 from careerlens.analytics.converge import Convergence, converge
-from careerlens.analytics.demand import Demand, demand
+from careerlens.analytics.demand import GENAI_DEFINITION, DemandCell, demand
 from careerlens.analytics.salary import StoreLike
 from careerlens.analytics.skills import POSTINGS_CAVEATS, postings_data_sets, top_skills
 from careerlens.errors import CareerlensError
@@ -148,39 +148,53 @@ def _skills(section: Section, store: StoreLike, kb: Any, settings: Settings) -> 
 
 
 def _genai(section: Section, store: StoreLike, kb: Any, settings: Settings, names: dict[str, str]) -> None:
-    """GenAI share from the largest data set where it is measurable (skills found in description text)."""
-    chosen: Demand | None = None
+    """GenAI share in every data set where it is measurable (skills found in description text), one data set
+    and year at a time: the data sets are different samples, so they are shown side by side, not pooled."""
+    cells: list[DemandCell] = []
+    sources: list[str] = []
     for ds in postings_data_sets(store):
         d = demand(store, by="year", source=ds.source, settings=settings, kb=kb)
-        if d.genai_measurable:
-            chosen = d
-            break
-        section.paragraphs.append(f"Data set {ds.source}: {d.genai_note}")
-    if chosen is None:
+        if not d.genai_measurable:
+            section.paragraphs.append(f"Data set {ds.source}: {d.genai_note}")
+            continue
+        sources.append(d.source)
+        for c in d.cells:
+            cells.append(c.model_copy(update={"key": f"{c.key} · {ds.source}"}))
+    if not cells:
         section.paragraphs.append("No postings data set here can measure the GenAI share.")
         return
-    section.paragraphs.append(chosen.genai_definition)
+    section.paragraphs.append(GENAI_DEFINITION)
     section.paragraphs.append(
-        f"Measured on the data set {chosen.data_set} ({chosen.source}). Its years come from different "
-        "files (in the bundled data 2018: LinkedIn California; 2020: Glassdoor; 2022–2024: LinkedIn AI/ML; "
-        "2025: LinkedIn data jobs), so a change between years mixes time with the sample."
-    )
-    table = Table(
-        ["role", "year", "postings with skills", "GenAI", "share", "95 % CI"], [], caption="GenAI share"
+        "Each data set is its own sample (a different site, search and region), so a difference between them "
+        "mixes time with the sample; read them side by side, not as a trend."
     )
     roles = [
         r
         for r in POSTING_ROLES + ("mlops_engineer",)
-        if any(c.role == r and not c.genai_withheld for c in chosen.cells)
+        if any(c.role == r and not c.genai_withheld for c in cells)
     ]
-    for c in chosen.cells:
-        if c.role not in roles:
+    keys = sorted({c.key for c in cells if c.role in roles and not c.genai_withheld})
+    table = Table(
+        ["role", "year · data set", "postings with skills", "GenAI", "share", "95 % CI"],
+        [],
+        caption="GenAI share",
+    )
+    for c in sorted(cells, key=lambda c: (c.role, c.key)):
+        if c.role not in roles or c.key not in keys:
             continue
         ci = f"{100 * c.genai_ci.low:.1f}–{100 * c.genai_ci.high:.1f} %" if c.genai_ci else None
         share = _pct(c.genai_share) if not c.genai_withheld else "too few data"
         table.rows.append([names.get(c.role, c.role), c.key, c.n_with_skills, c.n_genai, share, ci])
     section.tables.append(table)
-    section.charts.append(charts.genai_share_chart(chosen, names=names, roles=roles))
+    section.charts.append(
+        charts.genai_share_chart(
+            [c for c in cells if c.key in keys],
+            legend_title="year · data set",
+            source="; ".join(sources),
+            names=names,
+            roles=roles,
+        )
+    )
 
 
 def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
