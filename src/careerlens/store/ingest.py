@@ -486,7 +486,7 @@ class _Job:
             f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
             f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
         )
-        raw_hash = "md5(to_json(struct_pack(*COLUMNS(* EXCLUDE (row_number))))::VARCHAR) AS raw_hash"
+        raw_hash = "hash(*COLUMNS(* EXCLUDE (row_number))) AS raw_hash"  # 64-bit hash of every raw column
         self.temp(
             "_in_conv",
             f"""
@@ -510,7 +510,10 @@ class _Job:
                    month(d.posted) AS month, NULLIF(trim(d.industry), '') AS industry, d.usd AS salary_usd,
                    d.rate_t AS salary_rate, NULLIF(trim(d.description), '') AS description, d.skills,
                    md5(lower(regexp_replace(trim(d.description), '\\s+', ' ', 'g'))) AS desc_hash,
-                   lower(trim(regexp_replace(d.title_t, '[^A-Za-z0-9]+', ' ', 'g'))) AS title_key, d.raw_hash
+                   hash(lower(NULLIF(trim(d.company), '')),
+                        lower(trim(regexp_replace(d.title_t, '[^A-Za-z0-9]+', ' ', 'g'))),
+                        lower(NULLIF(trim(d.location), ''))) AS repost_key,
+                   d.raw_hash
             FROM d
             """,
         )
@@ -555,12 +558,12 @@ class _Job:
 
     def dedup_postings(self) -> None:
         """Exact duplicate rows first, then reposts among the rest (docs/data-rules.md)."""
-        key = "lower(company), title_key, lower(location)"
+        key = "repost_key"  # hash of lower(company), normalised title, lower(location)
         self.temp(
             "_in_dups",
             f"""
             WITH v AS (
-                SELECT row_number, company, title_key, location, posted_date, desc_hash,
+                SELECT row_number, company, repost_key, posted_date, desc_hash,
                        description IS NOT NULL AS has_text,
                        first_value(row_number) OVER (PARTITION BY raw_hash ORDER BY row_number) AS canon
                 FROM _in_conv WHERE q_field IS NULL),
