@@ -71,6 +71,7 @@ def test_finds_skill_in_its_real_spellings(text: str, skill: str) -> None:
         ("Ten years of R&D leadership.", "r"),
         ("Our R & D centre in Austin.", "r"),
         ("Products (R) are trademarks.", "r"),
+        ("Report R-squared, RMSE and MAE.", "r"),
         ("You will be the go-to person for data questions.", "go"),
         ("Ready to go live next month.", "go"),
         ("You will excel at stakeholder communication.", "excel"),
