@@ -132,6 +132,10 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path, ModuleType], Path], str]] = {
         lambda d, rb: _write_bytes(d / "resume.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200),
         "not a PDF, DOCX or text file",
     ),
+    "old word": (
+        lambda d, rb: _write_bytes(d / "cv.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
+        "old Word (.doc) or RTF",
+    ),
     "too big": (lambda d, rb: _sparse(d / "big.pdf", b"%PDF-1.7\n", 11 * 1024 * 1024), "too large"),
     "zip bomb": (lambda d, rb: rb.make_zip_bomb(d / "bomb.docx"), "zip bomb"),
     "zip not word": (lambda d, rb: _zip(d / "archive.docx", {"notes.txt": "hello"}), "not a Word document"),
