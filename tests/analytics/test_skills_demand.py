@@ -163,3 +163,10 @@ def test_genai_share_not_measurable_without_genai_vocabulary(postings_store: Sto
     assert not d.genai_measurable and "not measurable" in (d.genai_note or "")
     assert all(c.genai_withheld and c.genai_share is None for c in d.cells)
     assert demand(postings_store, by="year", min_n=1).genai_measurable
+
+
+def test_demand_says_when_a_dimension_is_empty(postings_store: Store) -> None:
+    postings_store.con.execute("UPDATE postings SET industry = NULL")
+    refresh_aggregates(postings_store.con)
+    d = demand(postings_store, by="industry", min_n=1)
+    assert d.cells == [] and "no postings with industry information" in (d.note or "")

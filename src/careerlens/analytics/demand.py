@@ -152,7 +152,9 @@ def demand(
         cells=cells,
         genai_measurable=measurable,
         genai_note=None if measurable else NOT_MEASURABLE_NOTE,
-        note=None if cells else f"no postings with a {by} in the data set {used or 'all'} (try --source)",
+        note=None
+        if cells
+        else f"no postings with {by} information in the data set {used or 'all'} (try --source)",
         data_set=used or "all",
         data_set_note=data_set_note(used, sets),
         source=postings_source(store, used),

@@ -65,6 +65,8 @@ def render_top_skills(t: TopSkills) -> None:
     else:
         table = Table(title_justify="left")
         prev = t.compared_period or "previous period"
+        if t.n_with_skills_previous is not None:
+            prev += f" (of {t.n_with_skills_previous:,})"
         for col in ("skill", "n", "share", "95 % CI", f"change vs {prev}", "95 % CI of change"):
             table.add_column(col, justify="left" if col == "skill" else "right")
         for s in t.skills:
