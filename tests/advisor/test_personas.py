@@ -138,3 +138,13 @@ def test_resume_text_gets_the_language_check(offline: Settings) -> None:
         )
     with pytest.raises(ResumeError, match="too short"):
         advise(resume_text="  ", settings=offline)
+
+
+def test_student_without_a_current_role_enters_the_target(offline: Settings) -> None:
+    answers = {"current_role": "none", "years": 0, "work_focus": "data_insight", "data_work": "dashboards"}
+    advice = advise(answers=answers, settings=offline)
+    assert advice.profile.current_role is None and advice.profile.level == "entry"
+    assert advice.path[0].kind == "switch" and advice.path[0].level == "entry"
+    assert advice.path[0].role == advice.target == advice.fits[0].role
+    # the role's core skills are what a newcomer has to add
+    assert advice.path[0].skills_to_add

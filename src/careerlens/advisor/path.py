@@ -91,12 +91,8 @@ def build_path(
     steps: list[PathStep] = []
     if start_role is None:
         lvl = entry_level(target_role, user.level)
-        steps.append(
-            _step(kb, target, lvl, "switch", "enter the target role directly", skills, None, region, settings)
-        )
-        steps[0] = steps[0].model_copy(
-            update={"salary": salary_range(store, target, lvl, region, settings=settings)}
-        )
+        note = "enter the target role directly"
+        steps.append(_step(kb, target, lvl, "switch", note, skills, store, region, settings))
     else:
         start_level = entry_level(kb.roles[start_role], user.level)
         ladder = kb.shortest_path(start_role, start_level, target) if start_role != target else []
