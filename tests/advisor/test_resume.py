@@ -275,3 +275,29 @@ def test_docx_text_boxes_are_read(tmp_path: Path) -> None:
     profile = parse_resume(text, today=TODAY)
     assert profile.current_role == "data_engineer"
     assert {"airflow", "spark", "dbt", "snowflake"} <= set(profile.skills)
+
+
+def test_two_columns_under_a_full_width_header(tmp_path: Path, rb: ModuleType) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(12, 10)
+    pdf.cell(186, 6, "Dr. Rae Researcher - Postdoctoral Researcher in machine learning - rae@example.org")
+    for x, col in ((12.0, rb.RESEARCHER_LEFT[1:]), (112.0, rb.RESEARCHER_RIGHT)):
+        y = 24.0
+        for line in col:
+            pdf.set_xy(x, y)
+            pdf.cell(88, 5, line)
+            y += 6
+    path = tmp_path / "cv.pdf"
+    pdf.output(str(path))
+    text = read_resume(path)
+    assert text.columns_detected
+    lines = text.text.splitlines()
+    assert lines[0].startswith("Dr. Rae Researcher")
+    assert lines.index("Jan 2023 - Present") < lines.index("SKILLS") < lines.index("PyTorch, JAX, Python")
+    profile = parse_resume(text.text, today=TODAY)
+    assert profile.current_role == "research_scientist" and "phd" in profile.degrees
