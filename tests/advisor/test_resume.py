@@ -113,6 +113,18 @@ def _scanned(path: Path) -> Path:
     return path
 
 
+def _many_pages(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=10)
+    for k in range(41):
+        pdf.add_page()
+        pdf.cell(100, 10, f"Chapter {k}: the data scientist and the machine learning engineer")
+    pdf.output(str(path))
+    return path
+
+
 FRENCH = (
     "Expérience professionnelle. Analyste de données chez Exemple SA depuis 2020, responsable des tableaux "
     "de bord et des rapports pour la direction. Je travaille avec les équipes du marketing et de la finance "
@@ -143,6 +155,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path, ModuleType], Path], str]] = {
     "german": (lambda d, rb: _write_text(d / "lebenslauf.txt", rb.GERMAN), "English"),
     "french": (lambda d, rb: _write_text(d / "cv.txt", FRENCH), "French"),
     "chinese": (lambda d, rb: rb.make_docx(d / "jianli.docx", rb.CHINESE.splitlines()), "non-Latin script"),
+    "too many pages": (lambda d, rb: _many_pages(d / "thesis.pdf"), "41 pages"),
     "scanned": (lambda d, rb: _scanned(d / "scan.pdf"), "no text"),
 }
 

@@ -31,6 +31,7 @@ MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 200.0  # per entry, for entries over 1 MB uncompressed
 MIN_TEXT_CHARS = 40
+MAX_PDF_PAGES = 40  # reading pages costs time; no resume is longer
 
 __all__ = [
     "RANGE_RE",
@@ -192,6 +193,12 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, int, bool]:
         ) from None
     if not pages:
         raise ResumeError("the PDF has no pages", file=name, hint=_TEXT_HINT)
+    if len(pages) > MAX_PDF_PAGES:
+        raise ResumeError(
+            f"the PDF has {len(pages)} pages; a resume has at most {MAX_PDF_PAGES}",
+            file=name,
+            hint="upload the resume itself, not a portfolio or thesis",
+        )
     out: list[str] = []
     any_columns = False
     try:
