@@ -81,6 +81,7 @@ def test_report_has_every_section_with_charts(report: Report) -> None:
         "Top skills",
         "GenAI share",
         "Convergence",
+        "Skill pay premium in postings",
         "Data caveats",
     ]
     names = {c.name for c in report.charts()}

@@ -237,6 +237,47 @@ def _convergence(section: Section, store: StoreLike, kb: Any, settings: Settings
         section.paragraphs.append(results[0].data_set_note)
 
 
+def _premium(section: Section, store: StoreLike, kb: Any, settings: Settings) -> None:
+    """The largest skill pay premia (and discounts) among salaried postings, both sides with n ≥ min_n."""
+    from careerlens.analytics.premium import POPULATION_NOTE, skill_premium
+
+    section.paragraphs.append(
+        "Median advertised pay of postings that mention a skill against those of the same role that do not "
+        "(all levels and countries pooled), with a bootstrap 95 % interval. An association, not a cause: "
+        "postings asking for a skill may be more senior or in richer cities. " + POPULATION_NOTE
+    )
+    for role in SKILL_ROLES[:2]:
+        if role not in kb.roles:
+            continue
+        p = skill_premium(store, role=role, settings=settings, kb=kb)
+        shown = [r for r in p.rows if not r.withheld]
+        if not shown:
+            section.paragraphs.append(f"{p.role_name}: {p.note or 'too few data'}")
+            continue
+        rows: list[list[Cell]] = []
+        for r in shown[:5] + [r for r in shown[-3:] if r not in shown[:5]]:
+            ci = f"{r.ci_pct.low:+.0f} to {r.ci_pct.high:+.0f} %" if r.ci_pct else None
+            rows.append(
+                [
+                    r.skill,
+                    r.n_with,
+                    r.n_without,
+                    r.median_with,
+                    r.median_without,
+                    f"{r.premium_pct:+.1f} %",
+                    ci,
+                ]
+            )
+        section.tables.append(
+            Table(
+                ["skill", "n with", "n without", "median with", "median without", "premium", "95 % CI"],
+                rows,
+                caption=f"{p.role_name}: largest premia and discounts "
+                f"(n = {p.n_postings:,} salaried postings)",
+            )
+        )
+
+
 def market_report(store: StoreLike, kb: Any, *, settings: Settings | None = None) -> Report:
     """Build the market report from a store (warehouse or snapshot) and the knowledge base."""
     settings = settings or get_settings()
@@ -255,6 +296,9 @@ def market_report(store: StoreLike, kb: Any, *, settings: Settings | None = None
     report.sections.append(_guard("Top skills", lambda s: _skills(s, store, kb, settings)))
     report.sections.append(_guard("GenAI share", lambda s: _genai(s, store, kb, settings, names)))
     report.sections.append(_guard("Convergence", lambda s: _convergence(s, store, kb, settings)))
+    report.sections.append(
+        _guard("Skill pay premium in postings", lambda s: _premium(s, store, kb, settings))
+    )
     caveats = Section("Data caveats", bullets=list(POSTINGS_CAVEATS))
     caveats.bullets += [
         "Salary figures come from the aijobs.net salary index (CC0): mostly US, and 97 % of rows come "
