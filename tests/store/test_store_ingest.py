@@ -189,3 +189,12 @@ def test_other_file_formats_give_same_counts(
     r = ingest(out, "ai-jobs", store)
     assert (r.rows_read, r.loaded, r.quarantined, r.duplicates) == (13, 6, 0, 7)
     assert r.duplicates_by_rule == {"exact_duplicate": 3, "range_pair": 4}
+
+
+def test_unreadable_file_is_input_error(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(InputError, match="cannot read the file") as err:
+        ingest(bad, "ai-jobs", store)
+    assert err.value.file == str(bad)
+    assert counts(store, "ingest_runs") == 0

@@ -126,6 +126,11 @@ def ingest(
         )
         job.drop_temps()
         con.execute("COMMIT")
+    except duckdb.InvalidInputException as exc:  # the file itself is malformed (CSV/JSON parse errors)
+        con.execute("ROLLBACK")
+        raise InputError(
+            f"cannot read the file: {str(exc).splitlines()[0]}", file=str(p), hint="check the file's format"
+        ) from None
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -602,15 +607,16 @@ class _Job:
         con.execute(
             """
             INSERT INTO posting_skills
-            WITH l AS (
-                SELECT posting_id,
+            WITH d AS (SELECT DISTINCT skills FROM _in_facts WHERE NULLIF(trim(skills), '') IS NOT NULL),
+            l AS (  -- each distinct list string is parsed once: "['sql', 'power bi']" or "sql, power bi"
+                SELECT skills,
                        unnest(CASE WHEN trim(skills) LIKE '[%'
                                    THEN regexp_extract_all(skills, '[''"]([^''"]+)[''"]', 1)
                                    ELSE string_split(skills, ',') END) AS label
-                FROM _in_facts WHERE NULLIF(trim(skills), '') IS NOT NULL)
-            SELECT DISTINCT l.posting_id, m.skill, 'source_label'
-            FROM l JOIN _in_labels m ON m.label = lower(trim(l.label))
-            ORDER BY 1, 2
+                FROM d),
+            s AS (SELECT DISTINCT l.skills, m.skill
+                  FROM l JOIN _in_labels m ON m.label = lower(trim(l.label)))
+            SELECT f.posting_id, s.skill, 'source_label' FROM _in_facts f JOIN s USING (skills)
             """
         )
         texts = con.execute(
@@ -631,7 +637,7 @@ class _Job:
                 """
                 INSERT INTO posting_skills
                 SELECT DISTINCT f.posting_id, d.skill, 'extractor'
-                FROM _in_facts f JOIN _in_dskills d USING (desc_hash) ORDER BY 1, 2
+                FROM _in_facts f JOIN _in_dskills d USING (desc_hash)
                 """
             )
         after = con.execute("SELECT count(*) FROM posting_skills").fetchall()[0][0]
