@@ -90,6 +90,8 @@ def test_finds_skill_in_its_real_spellings(text: str, skill: str) -> None:
         ("Document stores and NoSQL databases.", "sql"),
         ("Agents in our call centre answer customers.", "ai agents"),
         ("The rest of the team.", "rest api"),
+        ("Must have a B.S. degree in Biology.", "a/b testing"),
+        ("ETL tools such as Ab Initio.", "a/b testing"),
         ("Acme is immediately hiring a Data Engineer.", "hiring"),
         ("At Notion, we build tools. Notion is hiring.", "notion"),
         ("Databricks is the data and AI company.", "databricks"),
