@@ -185,21 +185,19 @@ def test_advisor_form_without_resume_and_bad_answers(upload_client: TestClient) 
 
 
 def test_advise_json_and_report_round_trip(upload_client: TestClient) -> None:
-    r = upload_client.post(
-        "/api/v1/advise",
-        json={"answers": {"work_focus": "models", "skills": ["python", "sql"]}, "target": "mle"},
-    )
+    inputs = {"answers": {"work_focus": "models", "skills": ["python", "sql"]}, "target": "mle"}
+    r = upload_client.post("/api/v1/advise", json=inputs)
     assert r.status_code == 200, r.text
-    advice = r.json()
-    assert advice["target"] == "machine_learning_engineer"
+    assert r.json()["target"] == "machine_learning_engineer"
     for fmt, magic in (("md", b"#"), ("html", b"<"), ("pdf", b"%PDF")):
-        rep = upload_client.post("/api/v1/advise/report", params={"format": fmt}, json=advice)
+        rep = upload_client.post("/api/v1/advise/report", params={"format": fmt}, json=inputs)
         assert rep.status_code == 200, rep.text[:300]
         assert rep.content.lstrip().startswith(magic)
-    page = upload_client.post("/advisor/report", data={"advice": json.dumps(advice), "format": "md"})
+    page = upload_client.post("/advisor/report", data={"inputs": json.dumps(inputs), "format": "md"})
     assert page.status_code == 200 and "attachment" in page.headers["content-disposition"]
-    bad = upload_client.post("/advisor/report", data={"advice": "{not json", "format": "pdf"})
+    bad = upload_client.post("/advisor/report", data={"inputs": "{not json", "format": "pdf"})
     assert bad.status_code == 422
+    assert "not valid" in bad.text
 
 
 def test_form_parser_keeps_only_a_display_label() -> None:

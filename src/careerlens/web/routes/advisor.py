@@ -64,7 +64,7 @@ class AdviseRequest(BaseModel):
     """Questionnaire answers (question id → option id(s) or number; ``skills`` → list) and/or resume text."""
 
     answers: dict[str, str | int | list[str]] | None = None
-    resume_text: str | None = Field(default=None, max_length=200_000)
+    resume_text: str | None = Field(default=None, max_length=1_000_000)
     target: str | None = Field(default=None, max_length=80)
     region: str | None = Field(default=None, max_length=80)
 
@@ -212,7 +212,12 @@ async def advisor_submit(request: Request, settings: SettingsDep, kb: KBDep) -> 
         "advice.html",
         active="advisor",
         advice=advice,
-        advice_json=advice.model_dump_json(),
+        inputs_json=AdviseRequest(
+            answers=answers or None,
+            resume_text=text,
+            target=clean(form.fields.get("target")),
+            region=clean(form.fields.get("region")),
+        ).model_dump_json(),
         formats=REPORT_FORMATS,
         roles=kb.roles,
     )
@@ -234,29 +239,44 @@ def render_report(advice: Advice, fmt: str) -> bytes:
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 
+def _report_response(settings: Settings, inputs: AdviseRequest, fmt: str) -> Response:
+    """Run the advice again from its inputs and render it; the client holds the inputs, nothing is kept."""
+    advice = run_advice(
+        settings,
+        answers=inputs.answers,
+        resume_text=inputs.resume_text,
+        target=clean(inputs.target),
+        region=clean(inputs.region),
+    )
+    headers = {"Content-Disposition": f'attachment; filename="careerlens-advice.{fmt}"'}
+    return Response(render_report(advice, fmt), media_type=REPORT_FORMATS[fmt], headers=headers)
+
+
 @pages.post("/advisor/report")
 def advisor_report(
-    advice: Annotated[str, Form(max_length=2_000_000)],
+    settings: SettingsDep,
+    inputs: Annotated[str, Form(max_length=2_000_000)],
     fmt: Annotated[Literal["md", "html", "pdf"], Form(alias="format")] = "pdf",
 ) -> Response:
-    """Download the report of advice shown on the page (the page posts the advice back; nothing is stored)."""
+    """Download the report of the advice on the page, which posts its inputs (answers, resume text) back."""
     try:
-        parsed = Advice.model_validate_json(advice)
+        parsed = AdviseRequest.model_validate_json(inputs)
     except ValidationError as exc:
         raise InputError(
-            "the advice to report on is not valid", field="advice", hint="run the advisor again"
+            "the advice inputs are not valid", field="inputs", hint="run the advisor again"
         ) from exc
-    body = render_report(parsed, fmt)
-    headers = {"Content-Disposition": f'attachment; filename="careerlens-advice.{fmt}"'}
-    return Response(body, media_type=REPORT_FORMATS[fmt], headers=headers)
+    return _report_response(settings, parsed, fmt)
 
 
-@api.post("/advise/report", responses={200: {"content": {"application/pdf": {}, "text/markdown": {}}}})
+@api.post(
+    "/advise/report",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "text/markdown": {}, "text/html": {}}}},
+)
 def advise_report_api(
-    advice: Annotated[Advice, Body()],
+    settings: SettingsDep,
+    body: Annotated[AdviseRequest, Body()],
     fmt: Annotated[Literal["md", "html", "pdf"], Query(alias="format")] = "pdf",
 ) -> Response:
-    """Render an Advice (as returned by /advise) as a Markdown, HTML or PDF report."""
-    body = render_report(advice, fmt)
-    headers = {"Content-Disposition": f'attachment; filename="careerlens-advice.{fmt}"'}
-    return Response(body, media_type=REPORT_FORMATS[fmt], headers=headers)
+    """The advice for the same inputs as /advise, as a Markdown, HTML or PDF report."""
+    return _report_response(settings, body, fmt)
