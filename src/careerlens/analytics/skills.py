@@ -134,6 +134,8 @@ DATA_SET_NOTE = (
 
 
 def data_set_note(used: str | None, sets: list[DataSet]) -> str:
+    if not sets:
+        return "There are no postings in this store: ingest a postings file with `careerlens ingest`."
     if used is None:
         return (
             "Figures pool every postings data set: "
