@@ -259,23 +259,25 @@ class SkillExtractor:
             parts.append(norm[prev:])
             norm = " ".join(parts)
         padded = " " + norm + " "
-        found: list[tuple[int, int, str, str, ContextRule | None]] = []
+        # (start, -length, end, ...): a plain sort puts the leftmost-longest match first at each start
+        found: list[tuple[int, int, int, str, str, ContextRule | None]] = []
+        append = found.append
         for end_idx, (klen, sid, form, rule) in self._automaton.iter(padded):
-            # key spans padded[end_idx-klen+1 : end_idx+1]; its core skips the two padding spaces; -1 for the
-            # pad
+            # the key covers padded[end_idx - klen + 1 : end_idx + 1]; without its two padding spaces and
+            # the leading pad of `padded` the mention is norm[end_idx - klen + 1 : end_idx - 1]
             start = end_idx - klen + 1
             end = end_idx - 1
             if inserted:
                 start -= bisect_left(inserted, start)
                 end -= bisect_left(inserted, end)
-            found.append((start, end, sid, form, rule))
+            append((start, start - end, end, sid, form, rule))
         if not found:
             return []
         # leftmost-longest, non-overlapping: "sql server" wins over "sql", "t-sql" over "sql"
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        found.sort()
         out: list[_Candidate] = []
         last_end = -1
-        for start, end, sid, form, rule in found:
+        for start, _neg, end, sid, form, rule in found:
             if start < last_end:
                 continue
             out.append(_Candidate(sid, start, end, form, rule))
