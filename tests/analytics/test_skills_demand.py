@@ -170,3 +170,11 @@ def test_demand_says_when_a_dimension_is_empty(postings_store: Store) -> None:
     refresh_aggregates(postings_store.con)
     d = demand(postings_store, by="industry", min_n=1)
     assert d.cells == [] and "no postings with industry information" in (d.note or "")
+
+
+def test_a_store_without_postings_says_so(tmp_path: Path) -> None:
+    with open_warehouse(tmp_path / "empty.duckdb") as s:
+        refresh_aggregates(s.con)
+        t = top_skills(s, "mle")
+        assert t.withheld and t.skills == [] and "no postings" in t.data_set_note
+        assert demand(s).cells == []
