@@ -94,7 +94,7 @@ def _glue_points(text: str) -> list[int]:
 
 
 def normalize_text(text: str) -> str:
-    """Lowercase ``text`` and turn separators into spaces, keeping its length so offsets stay valid."""
+    """Lowercase ``text``; separators and non-ASCII characters become spaces (same length: offsets hold)."""
     raw = text.encode("ascii", "replace")
     if b"&" in raw and b";" in raw:
         raw = _ENTITY.sub(lambda m: b" " * len(m.group()), raw)
@@ -312,13 +312,13 @@ class SkillExtractor:
         """Letter case and rejected neighbours ("excel at", "go-to", "R&D") of an ambiguous mention."""
         if not self._case_ok(rule, text[cand.start : cand.end]):
             return False
-        lo = max(0, cand.start - rule.before_window)
-        if (
-            rule.reject_before is not None
-            and (not rule.before_words or any(w in text[lo : cand.start].lower() for w in rule.before_words))
-            and rule.reject_before.search(text, lo, cand.start)
-        ):
-            return False
+        if rule.reject_before is not None:
+            lo = max(0, cand.start - rule.before_window)
+            before = text[lo : cand.start].lower() if rule.before_words else ""
+            if (
+                not rule.before_words or any(w in before for w in rule.before_words)
+            ) and rule.reject_before.search(text, lo, cand.start):
+                return False
         if rule.reject_after is not None and rule.reject_after.match(
             text, cand.end, min(len(text), cand.end + 40)
         ):
