@@ -68,6 +68,15 @@ class LRUCache:
                 self._data.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> Any:
+        """The cached value, or None; lets an async route answer a hit without a thread hop."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+        return None
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
@@ -139,19 +148,21 @@ class StoreHandle:
 
 
 # ------------------------------------------------------------------------------------------- dependencies
+# Async (they never block; the knowledge base is loaded once and cached), so that an async route answering
+# from a cache runs entirely on the event loop without a hop to the thread pool.
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store_handle(request: Request) -> StoreHandle:
+async def get_store_handle(request: Request) -> StoreHandle:
     handle: StoreHandle = request.app.state.store
     return handle
 
 
-def get_kb(request: Request) -> Any:
+async def get_kb(request: Request) -> Any:
     """The role knowledge base; 503 while the roles file or its module is missing."""
     load_kb = feature("the role knowledge base", "careerlens.kb.roles", "load_kb")
     try:
@@ -162,7 +173,7 @@ def get_kb(request: Request) -> Any:
         raise
 
 
-def get_cache(request: Request) -> LRUCache:
+async def get_cache(request: Request) -> LRUCache:
     cache: LRUCache = request.app.state.cache
     return cache
 
@@ -171,7 +182,7 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def upload_rate_limit(request: Request) -> None:
+async def upload_rate_limit(request: Request) -> None:
     """Dependency of the upload endpoints: 429 with Retry-After when a client uploads too often."""
     bucket: TokenBucket = request.app.state.upload_bucket
     wait = bucket.take(client_key(request))

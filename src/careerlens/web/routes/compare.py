@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from careerlens.analytics.models import Comparison
 from careerlens.errors import CareerlensError
@@ -50,11 +51,21 @@ def _optional(label: str, fn: Any) -> tuple[Any, str | None]:
 
 
 @api.get("/compare", response_model=Comparison)
-def compare_api(
+async def compare_api(
     store: StoreDep, cache: CacheDep, settings: SettingsDep, kb: KBDep, a: RoleParam, b: RoleParam
-) -> Comparison:
+) -> Response:
     """Compare role B with role A: skills, salary by level, matched premium of B over A with CI, verdicts."""
-    return cached_comparison(store, cache, settings, kb, a, b)
+    # The serialised JSON is cached too: a hit is a dict lookup on the event loop, no thread, no encoding.
+    key = ("compare-json", kb.role(a).id, kb.role(b).id, store.identity)
+    body = cache.peek(key)
+    if body is None:
+
+        def compute() -> bytes:
+            comp = cached_comparison(store, cache, settings, kb, a, b)
+            return comp.model_dump_json(by_alias=True).encode("utf-8")
+
+        body = await run_in_threadpool(cache.get_or_compute, key, compute)
+    return Response(body, media_type="application/json")
 
 
 @pages.get("/compare", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ pages = APIRouter(include_in_schema=False)
 
 
 @api.get("/healthz", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
     """Answers as long as the server runs; touches no data, so it is the baseline of the load benchmark."""
     return Health(version=__version__)
 
