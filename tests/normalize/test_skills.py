@@ -87,6 +87,8 @@ def test_finds_skill_in_its_real_spellings(text: str, skill: str) -> None:
         ("Offices in Washington D.C. and Boston.", "c"),
         ("Send your CV and cover letter.", "computer vision"),
         ("Degree in Computer Science, Statistics, or a related field.", "statistics"),
+        ("BA/BS in statistics, applied mathematics or economics.", "statistics"),
+        ("MS in Statistics or related field.", "statistics"),
         ("Experience with JavaScript and TypeScript.", "java"),
         ("Databases such as MySQL and MongoDB.", "sql"),
         ("Document stores and NoSQL databases.", "sql"),
