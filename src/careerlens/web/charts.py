@@ -80,7 +80,7 @@ def salary_boxes(
         "data": data,
         "layout": layout(
             title,
-            yaxis={"title": {"text": "USD per year"}, "tickformat": "$,.0f", "rangemode": "tozero"},
+            yaxis={"title": {"text": "USD per year"}, "tickformat": "$~s", "rangemode": "tozero"},
             xaxis={"type": "category", "categoryorder": "array", "categoryarray": [g for g, _ in groups]},
             annotations=annotations,
             showlegend=False,
@@ -107,8 +107,10 @@ def median_ci_bars(levels: Sequence[str], series: Sequence[tuple[str, Sequence[A
                 "x": list(levels),
                 "y": ys,
                 "text": text,
-                "textposition": "outside",
-                "cliponaxis": False,
+                "textposition": "inside",
+                "insidetextanchor": "start",
+                "textangle": -90,
+                "textfont": {"color": "#ffffff", "size": 11},
                 "error_y": {
                     "type": "data",
                     "symmetric": False,
@@ -123,7 +125,10 @@ def median_ci_bars(levels: Sequence[str], series: Sequence[tuple[str, Sequence[A
     return {
         "data": data,
         "layout": layout(
-            title, barmode="group", yaxis={"title": {"text": "median USD per year"}, "tickformat": "$,.0f"}
+            title,
+            barmode="group",
+            yaxis={"title": {"text": "median USD per year"}, "tickformat": "$~s"},
+            margin={"l": 70, "r": 20, "t": 40, "b": 60},
         ),
     }
 

@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from careerlens.analytics.models import Comparison
-from careerlens.errors import CareerlensError
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
 from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, feature
@@ -40,14 +39,6 @@ def cached_comparison(
 
     result: Comparison = cache.get_or_compute(("compare", ida, idb, handle.identity), compute)
     return result
-
-
-def _optional(label: str, fn: Any) -> tuple[Any, str | None]:
-    """Run one extra analysis of the page; missing module or postings data is a note, not an error."""
-    try:
-        return fn(), None
-    except CareerlensError as exc:
-        return None, f"{label}: {exc.message}"
 
 
 @api.get("/compare", response_model=Comparison)
@@ -84,7 +75,6 @@ def compare_page(
     notes: list[str] = []
     figs: dict[str, Any] = {}
     demand_rows: list[Any] = []
-    conv: Any = None
     try:
         comp = cached_comparison(store, cache, settings, kb, a, b)
     except SOFT_ERRORS as exc:
@@ -104,10 +94,10 @@ def compare_page(
         ]
         if prem:
             figs["fig-compare-premium"] = premium_chart(prem, comp.b.name, comp.a.name)
-        demand_fn = _demand_fn(store, cache, settings, kb, comp)
-        demand_rows, note = _optional("demand", demand_fn)
-        if note:
-            notes.append(note)
+        names = (comp.a.name, comp.b.name)
+        demand_rows = [(names[i], d.cells) for i, d in enumerate(comp.demand[:2]) if d.cells]
+        if comp.postings_note:
+            notes.append(comp.postings_note)
         if demand_rows:
             series = [
                 (name, [c.key for c in cells], [c.n_postings for c in cells]) for name, cells in demand_rows
@@ -120,9 +110,15 @@ def compare_page(
             figs["fig-compare-genai"] = charts.lines(
                 gen, "Share of postings asking for GenAI skills", yfmt=".0%"
             )
-        conv, note = _optional("convergence", _converge_fn(store, cache, settings, kb, comp))
-        if note:
-            notes.append(note)
+        for i, top in enumerate(comp.top_skills[:2]):
+            if top.skills:
+                figs[f"fig-compare-top-{'ab'[i]}"] = charts.hbar(
+                    [sk.skill for sk in top.skills],
+                    [sk.share for sk in top.skills],
+                    f"{top.role_name}: top skills in postings ({top.period}, n={top.n_with_skills})",
+                    color=i,
+                )
+        conv = comp.convergence
         if conv is not None and conv.periods:
             figs["fig-compare-converge"] = charts.lines(
                 [("cosine similarity", [p.period for p in conv.periods], [p.cosine for p in conv.periods])],
@@ -138,7 +134,6 @@ def compare_page(
         b=b,
         error=error,
         notes=notes,
-        conv=conv,
         charts=figs,
         roles=list(kb.roles.values()),
     )
@@ -150,11 +145,9 @@ def premium_chart(prem: list[Any], name_b: str, name_a: str) -> dict[str, Any]:
         "data": [
             {
                 "type": "bar",
-                "x": [p.scope for p in prem],
+                "x": [f"{p.scope}<br>n={p.n_a}+{p.n_b}" for p in prem],
                 "y": [p.estimate_pct for p in prem],
-                "text": [f"n={p.n_a}+{p.n_b}" for p in prem],
-                "textposition": "outside",
-                "cliponaxis": False,
+                "hovertemplate": "%{x}: %{y:+.1f}%<extra></extra>",
                 "error_y": {
                     "type": "data",
                     "symmetric": False,
@@ -170,34 +163,3 @@ def premium_chart(prem: list[Any], name_b: str, name_a: str) -> dict[str, Any]:
         ),
     }
     return fig
-
-
-def _demand_fn(handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any, comp: Comparison) -> Any:
-    def run() -> list[tuple[str, list[Any]]]:
-        demand = feature("demand", "careerlens.analytics.demand", "demand")
-        out = []
-        for role in (comp.a, comp.b):
-
-            def compute(role_id: str = role.id) -> Any:
-                with handle.use() as store:
-                    return demand(store, role=role_id, by="year", settings=settings, kb=kb)
-
-            d = cache.get_or_compute(("demand", role.id, "year", handle.identity), compute)
-            if d.cells:
-                out.append((role.name, d.cells))
-        return out
-
-    return run
-
-
-def _converge_fn(handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any, comp: Comparison) -> Any:
-    def run() -> Any:
-        converge = feature("convergence", "careerlens.analytics.converge", "converge")
-
-        def compute() -> Any:
-            with handle.use() as store:
-                return converge(store, comp.a.id, comp.b.id, settings=settings, kb=kb)
-
-        return cache.get_or_compute(("converge", comp.a.id, comp.b.id, handle.identity), compute)
-
-    return run
