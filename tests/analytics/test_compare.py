@@ -17,7 +17,7 @@ from careerlens.analytics.compare import (
     verdict_like,
     verdict_more,
 )
-from careerlens.analytics.models import Comparison, Interval, Premium
+from careerlens.analytics.models import Interval, Premium
 from careerlens.errors import InputError, UnknownRoleError
 from careerlens.kb.roles import KnowledgeBase, load_kb
 from careerlens.settings import Settings
@@ -231,9 +231,35 @@ def test_invert_is_exact_in_log_space() -> None:
     assert (p.role_a, p.role_b) == ("b", "a")
 
 
-def test_comparison_has_slots_for_postings_analytics() -> None:
-    fields = Comparison.model_fields
-    assert all(fields[f].default is None for f in ("demand", "top_skills", "convergence"))
+def test_salary_only_warehouse_says_why_postings_context_is_missing(store: Store, jobs: Any) -> None:
+    rng = np.random.default_rng(3)
+    jobs.add("machine_learning_engineer", rng.normal(150_000, 5_000, 40))
+    jobs.add("ai_engineer", rng.normal(160_000, 5_000, 40))
+    c = compare_roles(store, load_kb(), "mle", "aie")
+    assert c.demand == [] and c.top_skills == [] and c.convergence is None
+    assert c.postings_note and "postings" in c.postings_note
+
+
+def test_snapshot_comparison_carries_demand_top_skills_and_convergence(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    from careerlens.analytics.compare import compare
+
+    monkeypatch.setenv("CAREERLENS_DB", str(tmp_path / "absent.duckdb"))
+    c = compare("mle", "ai engineer")
+    assert c.postings_note is None
+    assert [d.role for d in c.demand] == ["machine_learning_engineer", "ai_engineer"]
+    assert all(cell.n_postings > 0 for d in c.demand for cell in d.cells)
+    assert [t.role for t in c.top_skills] == ["machine_learning_engineer", "ai_engineer"]
+    assert all(t.withheld or t.skills for t in c.top_skills)
+    assert c.convergence is not None and c.convergence.periods
+    assert c.convergence.verdict in (
+        "supported",
+        "not_supported",
+        "inconclusive",
+        "contradicted",
+        "untestable",
+    )
 
 
 def test_library_entry_point(store: Store, jobs: Any, db_path: Any) -> None:

@@ -423,6 +423,7 @@ def compare_roles(
     verdicts = _verdicts(
         store, kb, role_a, role_b, premium, genai, genai_note, source=source, settings=settings
     )
+    demand, top, convergence, postings_note = _postings_context(store, kb, ida, idb, settings=settings)
     return Comparison(
         a=_summary(role_a),
         b=_summary(role_b),
@@ -435,7 +436,43 @@ def compare_roles(
         verdicts=verdicts,
         source=source,
         min_n=settings.min_n,
+        demand=demand,
+        top_skills=top,
+        convergence=convergence,
+        postings_note=postings_note,
     )
+
+
+def _postings_context(
+    store: StoreLike, kb: Any, ida: str, idb: str, *, settings: Settings
+) -> tuple[list[Any], list[Any], Any | None, str | None]:
+    """Demand, top skills and convergence of the two roles from the postings aggregates.
+
+    A warehouse may hold salaries only; then the comparison still stands and says why this part is missing.
+    """
+    from careerlens.analytics.converge import converge
+    from careerlens.analytics.demand import demand
+    from careerlens.analytics.skills import top_skills
+    from careerlens.errors import CareerlensError
+
+    n_postings = store.con.execute("SELECT coalesce(sum(n_postings), 0) FROM agg_posting_counts").fetchone()
+    if not n_postings or not n_postings[0]:
+        return (
+            [],
+            [],
+            None,
+            (
+                "no postings context: this store holds no job postings "
+                "(load some with `careerlens ingest FILE --source postings`)"
+            ),
+        )
+    try:
+        dem = [demand(store, role=r, by="year", settings=settings, kb=kb) for r in (ida, idb)]
+        top = [top_skills(store, r, limit=10, settings=settings, kb=kb) for r in (ida, idb)]
+        conv = converge(store, ida, idb, by="year", settings=settings, kb=kb)
+    except CareerlensError as exc:
+        return [], [], None, f"no postings context: {exc.message}"
+    return dem, top, conv, None
 
 
 def _verdicts(

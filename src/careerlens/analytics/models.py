@@ -173,6 +173,10 @@ class Comparison(ResultModel):
     verdicts: list[Verdict]
     source: str
     min_n: int
-    demand: Any | None = None
-    top_skills: Any | None = None
-    convergence: Any | None = None
+    # the postings context: careerlens.demand/v1, careerlens.skills/v1 and careerlens.converge/v1 objects
+    demand: list[Any] = Field(default_factory=list, description="careerlens.demand/v1 of A and of B, by year")
+    top_skills: list[Any] = Field(default_factory=list, description="careerlens.skills/v1 of A and of B")
+    convergence: Any | None = Field(default=None, description="careerlens.converge/v1 of A and B, by year")
+    postings_note: str | None = Field(
+        default=None, description="why the postings context is missing, if it is"
+    )

@@ -134,7 +134,7 @@ def render_premium(p: SkillPremiumResult) -> None:
     _dim(f"{p.population_note} Source: {p.source}.")
 
 
-def render_convergence(c: Convergence) -> None:
+def render_convergence(c: Convergence, *, details: bool = True) -> None:
     table = Table(
         title=escape(f"{c.role_a_name} vs {c.role_b_name}: similarity of skill demand"), title_justify="left"
     )
@@ -170,7 +170,8 @@ def render_convergence(c: Convergence) -> None:
         f"postings are not made to look less similar. trend: {c.trend.method}. Source: {c.source}."
     )
     _dim(c.data_set_note)
-    _caveats(c.caveats)
+    if details:
+        _caveats(c.caveats)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from careerlens.analytics.models import Comparison, Premium, SalaryCell, SalaryStats
 from careerlens.cli.common import DbOption, JsonOption, console, emit_json, user_errors
+from careerlens.cli.postings import render_convergence
 
 _WEIGHT_RANK = {"core": 3, "important": 2, "nice_to_have": 1}
 _VERDICT_STYLE = {
@@ -170,6 +171,47 @@ def render_comparison(c: Comparison) -> None:
     console.print(
         f"[dim]source: {escape(c.source)}; figures with n < {c.min_n} are withheld[/]", highlight=False
     )
+    render_postings_context(c)
+
+
+def render_postings_context(c: Comparison) -> None:
+    """Demand, top skills and convergence from postings: a different population from the salary survey."""
+    if c.postings_note:
+        console.print(f"[yellow]{escape(c.postings_note)}[/]", highlight=False)
+        return
+    demand = Table(title="Demand in job postings (by year)", title_justify="left")
+    for col in ("role", "year", "postings", "share of all postings (95 % CI)"):
+        demand.add_column(col, justify="left" if col in ("role", "year") else "right")
+    for d in c.demand:
+        for cell in d.cells:
+            share = (
+                f"[dim]{escape(cell.note or 'withheld')}[/]"
+                if cell.withheld
+                else f"{100 * cell.share_of_postings:.2f} %"
+                + (
+                    f" ({100 * cell.share_ci.low:.2f}–{100 * cell.share_ci.high:.2f})"
+                    if cell.share_ci
+                    else ""
+                )
+            )
+            demand.add_row(escape(cell.role), escape(cell.key), f"{cell.n_postings:,}", share)
+    console.print(demand)
+    top = Table(title="Top skills in postings (share of postings with skills)", title_justify="left")
+    for t in c.top_skills:
+        top.add_column(escape(f"{t.role_name} ({t.period}, n={t.n_with_skills:,})"), ratio=1)
+    rows = max((len(t.skills) for t in c.top_skills), default=0)
+    for i in range(rows):
+        top.add_row(
+            *(
+                f"{escape(t.skills[i].skill)} {100 * t.skills[i].share:.0f} %" if i < len(t.skills) else ""
+                for t in c.top_skills
+            )
+        )
+    if any(t.withheld for t in c.top_skills):
+        top.add_row(*(f"[dim]{escape(t.note or '')}[/]" if t.withheld else "" for t in c.top_skills))
+    console.print(top)
+    if c.convergence is not None:
+        render_convergence(c.convergence, details=False)
 
 
 def register(app: typer.Typer) -> None:
