@@ -142,3 +142,11 @@ def test_relative_posted_since(tmp_path: Path) -> None:
             for r in store.con.execute("SELECT posted_date FROM postings ORDER BY row_number").fetchall()
         ]
     assert dates == ["2025-09-01", "2025-08-23", "2025-09-06"]
+
+
+def test_shipped_mapping_by_name() -> None:
+    reader = get_reader("generic", mapping="linkedin_data_jobs_2025")
+    assert reader.dataset == "postings"
+    assert reader.label == "linkedin_data_jobs_2025"
+    with pytest.raises(MappingError, match="mapping file not found"):
+        get_reader("generic", mapping="no_such_mapping")

@@ -163,6 +163,8 @@ def generic_reader(mapping: str | Path | None = None) -> Reader:
             field="--map",
             hint="pass --map mapping.toml (see docs/data-rules.md)",
         )
+    if not Path(mapping).exists() and shipped_mapping(str(mapping)).exists():
+        mapping = shipped_mapping(str(mapping))  # by name: --map glassdoor_ds_jobs_2020
     spec = load_mapping(mapping)
     column_map, field_names = build_column_map(spec)
     return GenericReader(
