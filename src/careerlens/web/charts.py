@@ -173,5 +173,21 @@ def lines(
             }
             for i, (name, xs, ys) in enumerate(series)
         ],
-        "layout": layout(title, yaxis={"tickformat": yfmt} if yfmt else {}),
+        "layout": layout(title, yaxis={"tickformat": yfmt} if yfmt else {}, xaxis={"type": "category"}),
     }
+
+
+def genai_lines(rows: Sequence[tuple[str, Sequence[Any]]], title: str) -> Figure | None:
+    """GenAI share per period of each (name, demand cells); None when every share is withheld."""
+    series = [
+        (name, [c.key for c in cells], [None if c.genai_withheld else c.genai_share for c in cells])
+        for name, cells in rows
+    ]
+    if not any(v is not None for _, _, ys in series for v in ys):
+        return None
+    return lines(series, title, yfmt=".0%")
+
+
+def genai_note(rows: Sequence[tuple[str, Sequence[Any]]]) -> str | None:
+    """Why the GenAI shares are missing (the first withheld cell's note)."""
+    return next((c.genai_note for _, cells in rows for c in cells if c.genai_withheld and c.genai_note), None)

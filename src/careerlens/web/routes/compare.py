@@ -103,13 +103,13 @@ def compare_page(
                 (name, [c.key for c in cells], [c.n_postings for c in cells]) for name, cells in demand_rows
             ]
             figs["fig-compare-demand"] = charts.lines(series, "Job postings per year")
-            gen = [
-                (name, [c.key for c in cells], [None if c.genai_withheld else c.genai_share for c in cells])
-                for name, cells in demand_rows
-            ]
-            figs["fig-compare-genai"] = charts.lines(
-                gen, "Share of postings asking for GenAI skills", yfmt=".0%"
-            )
+            fig = charts.genai_lines(demand_rows, "Share of postings asking for GenAI skills")
+            if fig is not None:
+                figs["fig-compare-genai"] = fig
+            else:
+                notes.append(
+                    "GenAI share: withheld (" + (charts.genai_note(demand_rows) or "too few data") + ")"
+                )
         for i, top in enumerate(comp.top_skills[:2]):
             if top.skills:
                 figs[f"fig-compare-top-{'ab'[i]}"] = charts.hbar(

@@ -133,24 +133,47 @@ def ladder_figure(lad: Ladder, kb: Any, highlight: str | None) -> dict[str, Any]
             f"withheld (n={n.n})" if n.withheld else "no pay data")  # fmt: skip
         return f"{n.role_name}, {n.level}<br>median {pay}"
 
+    paid = [n for n in lad.nodes if n.median_usd is not None]
+    unpaid = [n for n in lad.nodes if n.median_usd is None]
+
+    def size(n: LadderNode) -> int:
+        return 16 if n.role == highlight else 10
+
+    if unpaid:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "no pay data",
+                "x": [pos[n.id][0] for n in unpaid],
+                "y": [pos[n.id][1] for n in unpaid],
+                "hovertext": [label(n) for n in unpaid],
+                "hoverinfo": "text",
+                "marker": {
+                    "size": [size(n) for n in unpaid],
+                    "color": "#c8ccd6",
+                    "line": {"width": 1, "color": "#888"},
+                },
+            }
+        )
     data.append(
         {
             "type": "scatter",
             "mode": "markers+text",
-            "name": "role × level",
-            "x": [pos[n.id][0] for n in lad.nodes],
-            "y": [pos[n.id][1] for n in lad.nodes],
-            "text": [f"${n.median_usd / 1000:,.0f}k" if n.median_usd is not None else "" for n in lad.nodes],
+            "name": "median pay",
+            "x": [pos[n.id][0] for n in paid],
+            "y": [pos[n.id][1] for n in paid],
+            "text": [f"${(n.median_usd or 0) / 1000:,.0f}k" for n in paid],
             "textposition": "top center",
             "textfont": {"size": 10},
-            "hovertext": [label(n) for n in lad.nodes],
+            "hovertext": [label(n) for n in paid],
             "hoverinfo": "text",
             "marker": {
-                "size": [16 if n.role == highlight else 10 for n in lad.nodes],
-                "color": [n.median_usd if n.median_usd is not None else 0 for n in lad.nodes],
+                "size": [size(n) for n in paid],
+                "color": [n.median_usd for n in paid],
                 "colorscale": "Blues",
-                "showscale": True,
-                "colorbar": {"title": {"text": "median USD"}},
+                "showscale": bool(paid),
+                "colorbar": {"title": {"text": "median USD"}, "tickformat": "$~s"},
                 "line": {"width": 1, "color": "#1d2330"},
             },
         }

@@ -175,18 +175,12 @@ def skills_page(
             [(names.get(rid, rid), [c.key for c in cs], [c.n_postings for c in cs]) for rid, cs in ranked],
             "Job postings per year (largest roles)",
         )
-        figs["fig-genai"] = charts.lines(
-            [
-                (
-                    names.get(rid, rid),
-                    [c.key for c in cs],
-                    [None if c.genai_withheld else c.genai_share for c in cs],
-                )
-                for rid, cs in ranked
-            ],
-            "Share of postings asking for GenAI skills",
-            yfmt=".0%",
-        )
+        rows = [(names.get(rid, rid), cs) for rid, cs in ranked]
+        fig = charts.genai_lines(rows, "Share of postings asking for GenAI skills")
+        if fig is not None:
+            figs["fig-genai"] = fig
+        else:
+            errors.append("GenAI share: withheld (" + (charts.genai_note(rows) or "too few data") + ")")
     return page(
         request,
         "skills.html",
