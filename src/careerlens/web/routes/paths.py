@@ -151,8 +151,8 @@ def ladder_figure(lad: Ladder, kb: Any, highlight: str | None) -> dict[str, Any]
                 "hoverinfo": "text",
                 "marker": {
                     "size": [size(n) for n in unpaid],
-                    "color": "#c8ccd6",
-                    "line": {"width": 1, "color": "#888"},
+                    "color": "#888888",
+                    "symbol": "circle-open",
                 },
             }
         )
@@ -172,6 +172,8 @@ def ladder_figure(lad: Ladder, kb: Any, highlight: str | None) -> dict[str, Any]
                 "size": [size(n) for n in paid],
                 "color": [n.median_usd for n in paid],
                 "colorscale": "Blues",
+                "reversescale": True,  # plotly's Blues runs dark→light; better pay reads darker
+                "cmin": min((n.median_usd or 0) for n in paid) * 0.8 if paid else 0,
                 "showscale": bool(paid),
                 "colorbar": {"title": {"text": "median USD"}, "tickformat": "$~s"},
                 "line": {"width": 1, "color": "#1d2330"},
