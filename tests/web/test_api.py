@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
 from careerlens.settings import Settings
@@ -234,3 +235,40 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     for p in ("/api/v1/compare", "/api/v1/salary", "/api/v1/advise/resume", "/healthz", "/api/v1/ladder"):
         assert p in paths
     assert not any(p.startswith(("/roles", "/salary", "/static")) for p in paths)  # pages stay out
+
+
+def test_missing_module_is_503_json_and_friendly_page(settings: Settings) -> None:
+    """While a library module is missing, its endpoint and page say so instead of crashing."""
+    from careerlens.web.deps import feature
+    from careerlens.web.render import page
+
+    app = create_app(settings)
+
+    def api_route() -> None:
+        feature("the crystal ball", "careerlens.crystal_ball", "predict")
+
+    def page_route(request: Request) -> Any:
+        feature("the crystal ball", "careerlens.crystal_ball", "predict")
+        return page(request, "roles.html", active="roles", roles=[], kb=None)
+
+    app.add_api_route("/api/v1/crystal-ball", api_route)
+    app.add_api_route("/crystal-ball", page_route)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/v1/crystal-ball")
+        assert r.status_code == 503
+        assert r.json()["error"] == "FeatureUnavailableError"
+        assert "not available yet" in r.json()["message"]
+        html = c.get("/crystal-ball")
+        assert html.status_code == 503 and "Not available yet" in html.text
+        assert "Traceback" not in html.text
+
+
+def test_serve_command_binds_to_localhost_by_default() -> None:
+    from typer.testing import CliRunner
+
+    from careerlens.cli.main import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--host" in result.output and "127.0.0.1" in result.output
+    assert "--port" in result.output and "--db" in result.output

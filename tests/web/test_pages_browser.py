@@ -111,6 +111,7 @@ def test_advisor_with_uploaded_resume(page: Any, resume_pdf: Path) -> None:
     with page.expect_navigation():
         page.click("#advise-submit")
     assert page.locator("#fit tbody tr").count() >= 3
+    assert plotted_points(page, "#fig-fit") >= 3
     assert "python" in page.locator("#profile-skills").inner_text().lower()
     assert page.locator("#path li").count() >= 1
     # the report downloads without the server keeping anything

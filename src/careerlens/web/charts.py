@@ -191,3 +191,25 @@ def genai_lines(rows: Sequence[tuple[str, Sequence[Any]]], title: str) -> Figure
 def genai_note(rows: Sequence[tuple[str, Sequence[Any]]]) -> str | None:
     """Why the GenAI shares are missing (the first withheld cell's note)."""
     return next((c.genai_note for _, cells in rows for c in cells if c.genai_withheld and c.genai_note), None)
+
+
+def median_steps(labels: Sequence[str], cells: Sequence[Any], title: str) -> Figure:
+    """Median pay per step with the interquartile range as error bars and n under each bar."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [f"{label}<br>n={c.n}" for label, c in zip(labels, cells, strict=True)],
+                "y": [c.median for c in cells],
+                "error_y": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [(c.p75 - c.median) if c.p75 is not None else 0 for c in cells],
+                    "arrayminus": [(c.median - c.p25) if c.p25 is not None else 0 for c in cells],
+                },
+                "marker": {"color": PALETTE[2]},
+                "hovertemplate": "%{x}: %{y:$,.0f}<extra></extra>",
+            }
+        ],
+        "layout": layout(title, yaxis={"tickformat": "$~s"}, margin={"l": 70, "r": 20, "t": 40, "b": 80}),
+    }

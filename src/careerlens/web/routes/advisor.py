@@ -19,6 +19,7 @@ from careerlens.errors import InputError, ResumeError
 from careerlens.kb.questions import Questionnaire
 from careerlens.normalize.geo import REGIONS
 from careerlens.settings import Settings
+from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES, ErrorBody
 from careerlens.web.deps import KBDep, SettingsDep, UploadLimited, feature
 from careerlens.web.render import SOFT_ERRORS, clean, page
@@ -220,7 +221,26 @@ async def advisor_submit(request: Request, settings: SettingsDep, kb: KBDep) -> 
         ).model_dump_json(),
         formats=REPORT_FORMATS,
         roles=kb.roles,
+        charts=advice_charts(advice),
     )
+
+
+def advice_charts(advice: Advice) -> dict[str, Any]:
+    """Fit scores of the best roles, and the median pay along the path (withheld steps left out)."""
+    top = advice.fits[:8]
+    figs: dict[str, Any] = {
+        "fig-fit": charts.hbar(
+            [f.name for f in top], [f.score for f in top], "Fit score (0–100)", fmt=".0f", color=0
+        )
+    }
+    steps = [s for s in advice.path if not s.salary.withheld and s.salary.median is not None]
+    if steps:
+        figs["fig-path-pay"] = charts.median_steps(
+            [f"{s.role_name}<br>{s.level}" for s in steps],
+            [s.salary for s in steps],
+            "Median pay along the path (USD/year)",
+        )
+    return figs
 
 
 REPORT_FORMATS = {
