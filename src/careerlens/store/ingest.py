@@ -8,10 +8,8 @@ Rules (duplicates, quarantine reasons, levels, countries): docs/data-rules.md.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import posting_country, region_of, to_iso2
 from careerlens.normalize.pay import MAX_USD_YEAR, MIN_USD_YEAR, RATE_FACTORS, load_fx_table, usd_per_unit
 from careerlens.sources import Reader, get_reader, sql_str
-from careerlens.store.warehouse import Store
+from careerlens.store.warehouse import IngestResult, Store, file_sha256, run_result
 
 STAGES = ("read", "classify titles", "extract skills", "normalise", "write")
 EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
@@ -33,39 +31,6 @@ ABSURD = (
     f"'absurd salary (outside {MIN_USD_YEAR:,.0f}-{MAX_USD_YEAR:,.0f} USD/year): ' "
     "|| round(usd)::BIGINT || ' USD/year'"
 )
-
-
-@dataclass
-class IngestResult:
-    """Counts of one ingest run (the CLI prints them, tests assert on them)."""
-
-    run_id: str
-    file_path: str
-    file_sha256: str
-    source: str
-    dataset: str
-    status: str
-    rows_read: int
-    loaded: int
-    quarantined: int
-    duplicates: int
-    quarantine_by_reason: dict[str, int] = field(default_factory=dict)
-    duplicates_by_rule: dict[str, int] = field(default_factory=dict)
-    first_quarantine: list[dict[str, Any]] = field(default_factory=list)
-    skills_linked: int = 0
-    source_name: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"schema": "careerlens.ingest/v1", **self.__dict__}
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes (provenance and the idempotency key)."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def ingest(
@@ -99,7 +64,7 @@ def ingest(
         [sha, reader.name, reader.source_name],
     ).fetchall()
     if previous:
-        return _result_of_run(con, previous[0][0], status="skipped")
+        return run_result(con, previous[0][0], status="skipped")
     stage = on_stage or (lambda _s: None)
     rid = run_id or uuid.uuid4().hex
     started = now or datetime.now()
@@ -134,47 +99,9 @@ def ingest(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    result = _result_of_run(con, rid, status="done")
+    result = run_result(con, rid, status="done")
     result.skills_linked = job.skills_linked
     return result
-
-
-def _result_of_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> IngestResult:
-    row = con.execute(
-        "SELECT run_id, file_path, file_sha256, source, dataset, rows_read, loaded, quarantined, duplicates, "
-        "source_name FROM ingest_runs WHERE run_id = ?",
-        [run_id],
-    ).fetchall()[0]
-    reasons = con.execute(
-        "SELECT field || ': ' || regexp_replace(reason, ' [(:].*$', ''), count(*) FROM quarantine "
-        "WHERE run_id = ? "
-        "GROUP BY 1 ORDER BY 2 DESC, 1",
-        [run_id],
-    ).fetchall()
-    rules = con.execute(
-        "SELECT rule, count(*) FROM duplicates WHERE run_id = ? GROUP BY 1 ORDER BY 1", [run_id]
-    ).fetchall()
-    first = con.execute(
-        "SELECT row_number, field, reason FROM quarantine WHERE run_id = ? "
-        "ORDER BY row_number, field LIMIT 5",
-        [run_id],
-    ).fetchall()
-    return IngestResult(
-        run_id=row[0],
-        file_path=row[1],
-        file_sha256=row[2],
-        source=row[3],
-        dataset=row[4],
-        status=status,
-        rows_read=int(row[5]),
-        loaded=int(row[6]),
-        quarantined=int(row[7]),
-        duplicates=int(row[8]),
-        quarantine_by_reason={k: int(n) for k, n in reasons},
-        duplicates_by_rule={k: int(n) for k, n in rules},
-        first_quarantine=[{"row_number": r, "field": f, "reason": why} for r, f, why in first],
-        source_name=row[9],
-    )
 
 
 def _classify(titles: list[str]) -> pa.Table:

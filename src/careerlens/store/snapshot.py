@@ -25,8 +25,8 @@ from careerlens.errors import InputError
 from careerlens.normalize.pay import FX_FILE, derive_fx_table, write_fx_table
 from careerlens.settings import SNAPSHOT_DIR
 from careerlens.sources.generic import MAPPINGS_DIR
-from careerlens.store.ingest import IngestResult, file_sha256, ingest
-from careerlens.store.warehouse import open_warehouse
+from careerlens.store.ingest import ingest
+from careerlens.store.warehouse import IngestResult, file_sha256, open_warehouse
 
 AI_JOBS_FILE = "ai_jobs_salaries.csv"
 _PLACEHOLDER_TIME = datetime(2000, 1, 1)

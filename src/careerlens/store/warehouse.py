@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -18,6 +20,78 @@ TABLES = ("ingest_runs", "salaries", "duplicates", "quarantine", "postings", "po
 BUILD_HINT = (
     "run `careerlens snapshot build --from ../shared/data` (or ingest a file with `careerlens ingest`)"
 )
+
+
+@dataclass
+class IngestResult:
+    """Counts of one ingest run (the CLI prints them, tests assert on them)."""
+
+    run_id: str
+    file_path: str
+    file_sha256: str
+    source: str
+    dataset: str
+    status: str
+    rows_read: int
+    loaded: int
+    quarantined: int
+    duplicates: int
+    quarantine_by_reason: dict[str, int] = field(default_factory=dict)
+    duplicates_by_rule: dict[str, int] = field(default_factory=dict)
+    first_quarantine: list[dict[str, Any]] = field(default_factory=list)
+    skills_linked: int = 0
+    source_name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": "careerlens.ingest/v1", **self.__dict__}
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes (provenance and the idempotency key)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def run_result(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> IngestResult:
+    """The counts of an ingest run as stored (also what a skipped re-ingest reports)."""
+    row = con.execute(
+        "SELECT run_id, file_path, file_sha256, source, dataset, rows_read, loaded, quarantined, duplicates, "
+        "source_name FROM ingest_runs WHERE run_id = ?",
+        [run_id],
+    ).fetchall()[0]
+    reasons = con.execute(
+        "SELECT field || ': ' || regexp_replace(reason, ' [(:].*$', ''), count(*) FROM quarantine "
+        "WHERE run_id = ? "
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
+        [run_id],
+    ).fetchall()
+    rules = con.execute(
+        "SELECT rule, count(*) FROM duplicates WHERE run_id = ? GROUP BY 1 ORDER BY 1", [run_id]
+    ).fetchall()
+    first = con.execute(
+        "SELECT row_number, field, reason FROM quarantine WHERE run_id = ? "
+        "ORDER BY row_number, field LIMIT 5",
+        [run_id],
+    ).fetchall()
+    return IngestResult(
+        run_id=row[0],
+        file_path=row[1],
+        file_sha256=row[2],
+        source=row[3],
+        dataset=row[4],
+        status=status,
+        rows_read=int(row[5]),
+        loaded=int(row[6]),
+        quarantined=int(row[7]),
+        duplicates=int(row[8]),
+        quarantine_by_reason={k: int(n) for k, n in reasons},
+        duplicates_by_rule={k: int(n) for k, n in rules},
+        first_quarantine=[{"row_number": r, "field": f, "reason": why} for r, f, why in first],
+        source_name=row[9],
+    )
 
 
 class Store:
