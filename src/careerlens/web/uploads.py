@@ -1,21 +1,15 @@
-"""Resume uploads: a size limit enforced while the body streams in, parsing in memory, magic-byte
-sniffing, and a temp file that is always removed.
+"""Resume uploads: a size limit enforced while the body streams in, and parsing in memory.
 
 Nothing here trusts the client: the filename is kept only as a display label (never a path), the declared
-content type is ignored, and the body is parsed in memory as it arrives, so a 2 GB upload is refused after the
-first 10 MB rather than after it has been written somewhere.
+content type is ignored (``advisor.resume.read_resume_bytes`` decides the type from the magic bytes), and the
+body is parsed in memory as it arrives, so a 2 GB upload is refused after the first 10 MB rather than after it
+has been written somewhere. No upload touches the disk.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
-from pathlib import Path
 
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -155,39 +149,3 @@ async def _read_urlencoded(request: Request, budget: int, limit: int) -> Form:
         form.fields[k] = v
         form.multi.setdefault(k, []).append(v)
     return form
-
-
-def sniff(data: bytes) -> str | None:
-    """The document type from its first bytes: 'pdf', 'docx', 'txt', or None when it is none of them."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        return "docx" if "word/document.xml" in names else None
-    head = data[:4096]
-    if not head or b"\x00" in head:
-        return None
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # a multi-byte character cut at the 4096-byte boundary is still text
-        if exc.start < len(head) - 4:
-            return None
-    return "txt"
-
-
-@contextmanager
-def temp_document(data: bytes, kind: str) -> Iterator[Path]:
-    """The bytes in a NamedTemporaryFile with the sniffed suffix, removed on exit whatever happens."""
-    fd, name = tempfile.mkstemp(prefix="careerlens-upload-", suffix="." + kind)
-    path = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
