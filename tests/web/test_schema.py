@@ -75,3 +75,29 @@ def test_no_server_errors(api_schema: Any, label: str) -> None:
         case.validate_response(response, checks=[not_a_server_error])
 
     check()
+
+
+def test_every_role_through_every_endpoint(client: Any) -> None:
+    """Random strings mostly miss the role names; this sweep sends every real role through every endpoint."""
+    roles = [r["id"] for r in client.get("/api/v1/roles").json()]
+    failures = []
+    for role in roles:
+        other = "machine_learning_engineer" if role != "machine_learning_engineer" else "ai_engineer"
+        for path, params in (
+            ("/api/v1/roles/" + role, {}),
+            ("/api/v1/salary", {"role": role, "by_level": True}),
+            ("/api/v1/skills/top", {"role": role}),
+            ("/api/v1/premium", {"role": role}),
+            ("/api/v1/demand", {"role": role, "by": "month"}),
+            ("/api/v1/converge", {"a": role, "b": other}),
+            ("/api/v1/compare", {"a": other, "b": role}),
+            ("/api/v1/paths", {"from_role": "data_analyst", "to_role": role}),
+            ("/salary", {"role": role}),
+            ("/skills", {"role": role}),
+            ("/compare", {"a": role, "b": other}),
+            ("/paths", {"role": role}),
+        ):
+            r = client.get(path, params=params)
+            if r.status_code >= 500:
+                failures.append(f"{path} {params}: {r.status_code}")
+    assert not failures, failures
