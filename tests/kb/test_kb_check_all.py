@@ -203,3 +203,28 @@ def test_library_report_matches_the_cli() -> None:
     report = check_knowledge_base()
     assert report.ok and report.first_error is None
     assert [f.file for f in report.files] == ALL_FILES
+
+
+def test_title_classifier_role_missing_from_roles_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The classifier's roles must all be knowledge-base roles (a role it assigns that roles.toml lacks)."""
+    from careerlens.normalize import titles
+
+    monkeypatch.setattr(titles, "ROLES", (*titles.ROLES, "astronaut"))
+    code, data = check_json()
+    assert code == 2
+    assert (data["file"], data["item"]) == ("normalize/data/titles.toml", "astronaut")
+    assert "which roles.toml does not define" in data["message"]
+    assert by_file(data)["roles.toml"]["ok"] is True
+
+
+def test_title_rules_missing_table_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from careerlens.normalize import titles
+
+    def broken() -> None:
+        raise KeyError("heads")
+
+    monkeypatch.setattr(titles, "_rules", broken)
+    res = check()
+    assert res.exit_code == 2
+    assert re.search(r"ERROR\s+normalize/data/titles\.toml", res.stdout)
+    assert "normalize/data/titles.toml: missing or malformed table 'heads'" in res.output
