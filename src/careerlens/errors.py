@@ -34,11 +34,19 @@ class CareerlensError(Exception):
 
 class KnowledgeBaseError(CareerlensError):
     def __init__(
-        self, message: str, *, file: str, item: str | None = None, field: str | None = None, hint: str | None = None
+        self,
+        message: str,
+        *,
+        file: str,
+        item: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
     ) -> None:
         self.file, self.item, self.field = file, item, field
         where = file + (f", entry {item!r}" if item else "") + (f", field {field!r}" if field else "")
-        super().__init__(f"{where}: {message}", hint=hint or "fix the knowledge-base file and run the command again")
+        super().__init__(
+            f"{where}: {message}", hint=hint or "fix the knowledge-base file and run the command again"
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "file": self.file, "item": self.item, "field": self.field}
@@ -64,7 +72,11 @@ class InputError(CareerlensError):
         hint: str | None = None,
     ) -> None:
         self.file, self.row, self.field = file, row, field
-        parts = [p for p in (file, f"row {row}" if row is not None else None, f"field {field!r}" if field else None) if p]
+        parts = [
+            p
+            for p in (file, f"row {row}" if row is not None else None, f"field {field!r}" if field else None)
+            if p
+        ]
         super().__init__((": ".join([", ".join(parts), message]) if parts else message), hint=hint)
 
     def to_dict(self) -> dict[str, object]:
@@ -86,4 +98,7 @@ class StoreError(CareerlensError):
 class InsufficientDataError(CareerlensError):
     def __init__(self, message: str, *, n: int, min_n: int) -> None:
         self.n, self.min_n = n, min_n
-        super().__init__(f"{message}: n={n} is below the minimum of {min_n}", hint="widen the filters (drop --year, use --region)")
+        super().__init__(
+            f"{message}: n={n} is below the minimum of {min_n}",
+            hint="widen the filters (drop --year, use --region)",
+        )

@@ -1,4 +1,4 @@
-"""Helpers shared by the command modules: options, JSON output, and turning library errors into exit code 2."""
+"""Helpers shared by the command modules: options, JSON output, and library errors as exit code 2."""
 
 from __future__ import annotations
 
@@ -21,9 +21,14 @@ err_console = Console(stderr=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB warehouse file (default: $CAREERLENS_DB or the user data dir; else the snapshot)."),
+    typer.Option(
+        "--db",
+        help="DuckDB warehouse file (default: $CAREERLENS_DB or the user data dir; else the snapshot).",
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (see docs/json-schema.md).")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print machine-readable JSON (see docs/json-schema.md).")
+]
 
 
 def settings_for(db: Path | None) -> Settings:

@@ -8,7 +8,7 @@ import typer
 
 app = typer.Typer(
     name="careerlens",
-    help="Evidence for choosing and growing a career in AI: roles, salaries, skills, demand, paths and advice.",
+    help="Evidence for choosing a career in AI: roles, salaries, skills, demand, paths and advice.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
