@@ -32,7 +32,8 @@ from careerlens.web.app import create_app
 ROOT = Path(__file__).resolve().parents[2]
 POSTINGS_DIR = ROOT / "tests" / "fixtures" / "postings"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian chromium; CAREERLENS_TEST_CHROMIUM points elsewhere (test_harness.py: a missing chromium)
+CHROMIUM = Path(os.environ.get("CAREERLENS_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -207,7 +208,6 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(message + " — CI=true requires them", pytrace=False)
         warnings.warn(message, stacklevel=1)
-        sys.stderr.write("\n" + "!" * 80 + f"\n!! SKIPPING BROWSER TESTS: {message}\n" + "!" * 80 + "\n")
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
@@ -217,6 +217,17 @@ def browser() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """A banner nobody can miss when the browser tests were skipped for want of chromium."""
+    if CHROMIUM.exists():
+        return
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("chromium is missing" in str(getattr(r, "longrepr", "")) for r in skipped):
+        terminalreporter.write_sep(
+            "!", f"SKIPPING BROWSER TESTS: {CHROMIUM} is missing (make browser)", red=True
+        )
 
 
 class PageErrors:
