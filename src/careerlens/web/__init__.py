@@ -1,1 +1,2 @@
-"""careerlens.web."""
+"""The web dashboard and JSON API (FastAPI): ``careerlens.web.app.create_app(settings)``; run it with
+`careerlens serve`."""
