@@ -272,7 +272,7 @@ def _report_response(settings: Settings, inputs: AdviseRequest, fmt: str) -> Res
     return Response(render_report(advice, fmt), media_type=REPORT_FORMATS[fmt], headers=headers)
 
 
-@pages.post("/advisor/report")
+@pages.post("/advisor/report", dependencies=[UploadLimited])
 def advisor_report(
     settings: SettingsDep,
     inputs: Annotated[str, Form(max_length=2_000_000)],
@@ -291,7 +291,11 @@ def advisor_report(
 @api.post(
     "/advise/report",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "text/markdown": {}, "text/html": {}}}},
+    responses={
+        200: {"content": {"application/pdf": {}, "text/markdown": {}, "text/html": {}}},
+        429: UPLOAD_RESPONSES[429],
+    },
+    dependencies=[UploadLimited],
 )
 def advise_report_api(
     settings: SettingsDep,
