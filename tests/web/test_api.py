@@ -272,3 +272,17 @@ def test_serve_command_binds_to_localhost_by_default() -> None:
     assert result.exit_code == 0
     assert "--host" in result.output and "127.0.0.1" in result.output
     assert "--port" in result.output and "--db" in result.output
+
+
+@pytest.mark.skipif(
+    not (Settings().snapshot_dir / "manifest.json").exists(), reason="no bundled snapshot in this checkout"
+)
+def test_pages_over_the_bundled_snapshot(tmp_path: Path) -> None:
+    """The real data shipped with the package renders on every page (no user warehouse: the snapshot)."""
+    app = create_app(Settings(db_path=tmp_path / "no-warehouse.duckdb"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for path in ("/compare", "/salary?role=ai_engineer&region=Europe", "/skills", "/paths", "/about"):
+            r = c.get(path)
+            assert r.status_code == 200, (path, r.text[:300])
+        about = c.get("/api/v1/about").json()
+        assert about["store"]["kind"] == "snapshot" and about["store"]["snapshot_date"]
