@@ -52,6 +52,9 @@ def test_ingest_errors_exit_2(tmp_path: Path, postings_csv: Path) -> None:
 
 
 def test_snapshot_build_cli(tmp_path: Path, ai_jobs_csv: Path) -> None:
+    from careerlens.normalize.pay import FX_FILE
+
+    package_fx = FX_FILE.read_bytes()
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(ai_jobs_csv, data / "ai_jobs_salaries.csv")
@@ -60,6 +63,8 @@ def test_snapshot_build_cli(tmp_path: Path, ai_jobs_csv: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["tables"]["salaries"] == 6
+    assert FX_FILE.read_bytes() == package_fx  # a build elsewhere never rewrites the package's FX table
+    assert (tmp_path / "snap" / "fx_usd.csv").read_text().startswith("# USD per unit")
     missing = runner.invoke(
         app, ["snapshot", "build", "--from", str(tmp_path / "none"), "--out", str(tmp_path / "x")]
     )

@@ -93,13 +93,19 @@ def _stable_run_id(source: str, sha: str) -> str:
 
 
 def build_snapshot(
-    from_dir: str | Path, out_dir: str | Path = SNAPSHOT_DIR, *, fx_file: Path | None = FX_FILE
+    from_dir: str | Path, out_dir: str | Path = SNAPSHOT_DIR, *, fx_file: Path | None = None
 ) -> dict[str, Any]:
-    """Ingest the shared data into a throwaway warehouse and write the snapshot; returns the manifest."""
+    """Ingest the shared data into a throwaway warehouse and write the snapshot; returns the manifest.
+
+    The derived FX table goes to ``fx_file``; by default that is the package's normalize/data/fx_usd.csv when
+    building the bundled snapshot, else ``out_dir/fx_usd.csv`` (a test build never rewrites the package file).
+    """
     src, out = Path(from_dir).expanduser().resolve(), Path(out_dir)
     items = plan(src)
-    if fx_file is not None:
-        write_fx_table(derive_fx_table(src / AI_JOBS_FILE), fx_file)
+    if fx_file is None:
+        fx_file = FX_FILE if out.resolve() == Path(SNAPSHOT_DIR).resolve() else out / "fx_usd.csv"
+    out.mkdir(parents=True, exist_ok=True)
+    write_fx_table(derive_fx_table(src / AI_JOBS_FILE), fx_file)
     results: list[tuple[SnapshotInput, IngestResult]] = []
     with (
         tempfile.TemporaryDirectory(prefix="careerlens-snapshot-") as tmp,
