@@ -21,7 +21,10 @@ def ingest_command(
         typer.Option("--source", "-s", help="Reader: ai-jobs | postings | generic (generic needs --map)."),
     ] = "ai-jobs",
     map_: Annotated[
-        Path | None, typer.Option("--map", help="Mapping TOML for --source generic (see docs/data-rules.md).")
+        Path | None,
+        typer.Option(
+            "--map", help="Mapping TOML for --source generic, or a shipped one by name (docs/data-rules.md)."
+        ),
     ] = None,
     db: DbOption = None,
     json: JsonOption = False,
