@@ -55,9 +55,11 @@ def user_errors(as_json: bool = False) -> Iterator[None]:
         if as_json:
             sys.stdout.write(json.dumps(exc.to_dict(), default=str) + "\n")
         else:
-            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+            err_console.print(
+                f"[bold red]error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True
+            )
             if exc.hint:
-                err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False)
+                err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
 
 
