@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from careerlens.errors import CareerlensError
 from careerlens.settings import Settings, get_settings
@@ -56,10 +57,10 @@ def user_errors(as_json: bool = False) -> Iterator[None]:
             sys.stdout.write(json.dumps(exc.to_dict(), default=str) + "\n")
         else:
             err_console.print(
-                f"[bold red]error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True
+                f"[bold red]error:[/] {escape(exc.message)}", highlight=False, markup=True, soft_wrap=True
             )
             if exc.hint:
-                err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
+                err_console.print(f"[yellow]hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
 
 
