@@ -1,4 +1,5 @@
-"""A throwaway DuckDB warehouse (the real schema.sql) and a builder that inserts salary facts."""
+"""A throwaway DuckDB warehouse (the real schema.sql), a builder that inserts salary facts, and a warehouse
+holding the hand-checked postings fixture (tests/fixtures/postings/README.md)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import numpy as np
 import pytest
 
 from careerlens.settings import Settings
+from careerlens.store.aggregates import refresh_aggregates
 from careerlens.store.warehouse import Store, open_warehouse
 
+POSTINGS_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "postings"
 SOURCE_NAME = "test salary survey"
 RUN_ID = "run0"
 
@@ -96,3 +99,20 @@ def jobs(store: Store) -> Jobs:
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
     return Settings(db_path=db_path, min_n=30, bootstrap_samples=400, seed=7)
+
+
+@pytest.fixture
+def postings_db(tmp_path: Path) -> Path:
+    """A closed warehouse file with the postings fixture and its aggregates."""
+    path = tmp_path / "postings.duckdb"
+    with open_warehouse(path) as s:
+        for table in ("postings", "posting_skills"):
+            s.con.execute(f"COPY {table} FROM '{POSTINGS_FIXTURE / (table + '.csv')}' (HEADER, NULLSTR '')")
+        refresh_aggregates(s.con)
+    return path
+
+
+@pytest.fixture
+def postings_store(postings_db: Path) -> Iterator[Store]:
+    with open_warehouse(postings_db) as s:
+        yield s

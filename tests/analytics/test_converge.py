@@ -10,23 +10,12 @@ import pytest
 
 from careerlens.analytics.converge import converge
 from careerlens.errors import InputError
-from careerlens.store.aggregates import refresh_aggregates
 from careerlens.store.warehouse import Store, open_warehouse
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "postings"
 A, B = "machine_learning_engineer", "data_scientist"
 # noise-corrected squared norms: Σp² − Σp(1−p)/(n−1), n = 10 for every role and year
 CORRECTED_2024 = 0.99 / math.sqrt((1.09 - 0.81 / 9) * (1.35 - 0.55 / 9))
 CORRECTED_2023 = 0.80 / math.sqrt((0.78 - 0.82 / 9) * (1.32 - 0.48 / 9))
-
-
-@pytest.fixture
-def postings_store(tmp_path: Path) -> Iterator[Store]:
-    with open_warehouse(tmp_path / "postings.duckdb") as s:
-        for table in ("postings", "posting_skills"):
-            s.con.execute(f"COPY {table} FROM '{FIXTURE / (table + '.csv')}' (HEADER, NULLSTR '')")
-        refresh_aggregates(s.con)
-        yield s
 
 
 @pytest.fixture

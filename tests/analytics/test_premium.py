@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from careerlens.analytics.premium import skill_premium
 from careerlens.errors import InputError, StoreError
-from careerlens.store.aggregates import refresh_aggregates
 from careerlens.store.warehouse import Store, open_warehouse
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "postings"
 SPARK_PREMIUM = 100 * (127_500 / 107_500 - 1)  # 18.60 %
-
-
-@pytest.fixture
-def postings_store(tmp_path: Path) -> Iterator[Store]:
-    with open_warehouse(tmp_path / "postings.duckdb") as s:
-        for table in ("postings", "posting_skills"):
-            s.con.execute(f"COPY {table} FROM '{FIXTURE / (table + '.csv')}' (HEADER, NULLSTR '')")
-        refresh_aggregates(s.con)
-        yield s
 
 
 @pytest.mark.parametrize(

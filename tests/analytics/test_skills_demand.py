@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,6 @@ from careerlens.analytics.skills import choose_periods, period_label, top_skills
 from careerlens.errors import InputError, StoreError, UnknownRoleError
 from careerlens.store.aggregates import refresh_aggregates
 from careerlens.store.warehouse import Store, open_warehouse
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "postings"
-
-
-@pytest.fixture
-def postings_store(tmp_path: Path) -> Iterator[Store]:
-    with open_warehouse(tmp_path / "postings.duckdb") as s:
-        for table in ("postings", "posting_skills"):
-            s.con.execute(f"COPY {table} FROM '{FIXTURE / (table + '.csv')}' (HEADER, NULLSTR '')")
-        refresh_aggregates(s.con)
-        yield s
 
 
 def test_wilson_interval_known_values() -> None:
