@@ -398,5 +398,7 @@ def convergence(
 ) -> Convergence:
     """Library entry point: the same path as `careerlens converge`."""
     settings = get_settings(db=db)
-    store = open_default_store(settings=settings)
-    return converge(store, role_a, role_b, by=by, top_k=top_k, min_n=min_n, source=source, settings=settings)
+    with open_default_store(settings=settings) as store:
+        return converge(
+            store, role_a, role_b, by=by, top_k=top_k, min_n=min_n, source=source, settings=settings
+        )

@@ -184,5 +184,5 @@ def demand_for(
 ) -> Demand:
     """Library entry point: the same path as `careerlens demand`."""
     settings = get_settings(db=db)
-    store = open_default_store(settings=settings)
-    return demand(store, role=role, by=by, min_n=min_n, source=source, settings=settings)
+    with open_default_store(settings=settings) as store:
+        return demand(store, role=role, by=by, min_n=min_n, source=source, settings=settings)

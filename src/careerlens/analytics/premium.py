@@ -133,7 +133,7 @@ def premium(
 ) -> SkillPremiumResult:
     """Library entry point: the same path as `careerlens premium`."""
     settings = get_settings(db=db)
-    store = open_default_store(settings=settings)
-    return skill_premium(
-        store, role=role, level=level, country=country, skill=skill, min_n=min_n, settings=settings
-    )
+    with open_default_store(settings=settings) as store:
+        return skill_premium(
+            store, role=role, level=level, country=country, skill=skill, min_n=min_n, settings=settings
+        )

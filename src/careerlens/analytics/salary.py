@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import numpy as np
@@ -19,6 +19,9 @@ from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import REGIONS as WORLD_BANK_REGIONS
 from careerlens.normalize.geo import to_iso2
 from careerlens.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from careerlens.store.warehouse import Store
 
 LEVELS: tuple[str, ...] = ("entry", "mid", "senior", "lead", "executive", "unspecified")
 _LEVEL_ALIASES = {
@@ -54,11 +57,17 @@ _REGION_SHORT = {
 
 
 class StoreLike(Protocol):
-    """What analytics need of a store (careerlens.store.warehouse.Store)."""
+    """What analytics need of a store (careerlens.store.warehouse.Store); read-only, so a store whose
+    ``kind`` is a narrower type (Store's Literal) matches too."""
 
-    con: duckdb.DuckDBPyConnection
-    kind: str
-    source_label: str
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def source_label(self) -> str: ...
 
 
 def _norm(text: str) -> str:
@@ -300,8 +309,10 @@ def salary_by_level(
     return out
 
 
-def open_default_store(db: str | Path | None = None, settings: Settings | None = None) -> Any:
-    """The store the CLI would use: the warehouse at --db / $CAREERLENS_DB, else the bundled snapshot."""
+def open_default_store(db: str | Path | None = None, settings: Settings | None = None) -> Store:
+    """The store the CLI would use: the warehouse at --db / $CAREERLENS_DB, else the bundled snapshot.
+
+    Open it in a ``with`` block: the store holds a DuckDB connection (and a warehouse file's lock)."""
     from careerlens.store.warehouse import open_store
 
     return open_store(settings or get_settings(db=db))

@@ -379,7 +379,14 @@ def skills(
 ) -> TopSkills:
     """Library entry point: the same path as `careerlens skills`."""
     settings = get_settings(db=db)
-    store = open_default_store(settings=settings)
-    return top_skills(
-        store, role, year=year, country=country, limit=limit, min_n=min_n, source=source, settings=settings
-    )
+    with open_default_store(settings=settings) as store:
+        return top_skills(
+            store,
+            role,
+            year=year,
+            country=country,
+            limit=limit,
+            min_n=min_n,
+            source=source,
+            settings=settings,
+        )

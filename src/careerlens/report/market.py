@@ -324,5 +324,6 @@ def build_market_report(
     from careerlens.kb.roles import load_kb
 
     settings = get_settings(db=db) if min_n is None else get_settings(db=db, min_n=min_n)
-    store = open_default_store(settings=settings)
-    return write_report(market_report(store, load_kb(), settings=settings), out)
+    with open_default_store(settings=settings) as store:
+        report = market_report(store, load_kb(), settings=settings)
+    return write_report(report, out)
