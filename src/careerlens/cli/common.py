@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -32,6 +32,9 @@ JsonOption = Annotated[
 ]
 
 
+T = TypeVar("T")
+
+
 def settings_for(db: Path | None) -> Settings:
     return get_settings(db=db)
 
@@ -45,6 +48,14 @@ def emit_json(obj: Any) -> None:
             obj = obj.to_dict()
         text = json.dumps(obj, indent=2, default=str, ensure_ascii=False)
     sys.stdout.write(text + "\n")
+
+
+def show(result: T, json_out: bool, render: Callable[[T], None]) -> None:
+    """Print a command's result: its JSON with --json, else the command's own rendering."""
+    if json_out:
+        emit_json(result)
+    else:
+        render(result)
 
 
 @contextmanager

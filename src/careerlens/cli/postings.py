@@ -19,7 +19,7 @@ from careerlens.analytics.demand import Demand
 from careerlens.analytics.models import Interval
 from careerlens.analytics.premium import SkillPremiumResult
 from careerlens.analytics.skills import TopSkills
-from careerlens.cli.common import DbOption, JsonOption, console, emit_json, user_errors
+from careerlens.cli.common import DbOption, JsonOption, console, emit_json, show, user_errors
 
 _VERDICT_STYLE = {"supported": "green", "not_supported": "red", "inconclusive": "yellow"}
 
@@ -194,10 +194,7 @@ def register(app: typer.Typer) -> None:
 
         with user_errors(json_out):
             result = skills(role, year=year, country=country, limit=limit, min_n=min_n, source=source, db=db)
-        if json_out:
-            emit_json(result)
-        else:
-            render_top_skills(result)
+        show(result, json_out, render_top_skills)
 
     @app.command("demand")
     def demand_cmd(
@@ -216,10 +213,7 @@ def register(app: typer.Typer) -> None:
 
         with user_errors(json_out):
             result = demand_for(role, by=by, min_n=min_n, source=source, db=db)
-        if json_out:
-            emit_json(result)
-        else:
-            render_demand(result)
+        show(result, json_out, render_demand)
 
     @app.command("premium")
     def premium_cmd(
@@ -239,10 +233,7 @@ def register(app: typer.Typer) -> None:
 
         with user_errors(json_out):
             result = premium(role, level=level, country=country, skill=skill, min_n=min_n, db=db)
-        if json_out:
-            emit_json(result)
-        else:
-            render_premium(result)
+        show(result, json_out, render_premium)
 
     @app.command("converge")
     def converge_cmd(
@@ -261,10 +252,7 @@ def register(app: typer.Typer) -> None:
 
         with user_errors(json_out):
             result = convergence(role_a, role_b, by=by, top_k=top_k, min_n=min_n, source=source, db=db)
-        if json_out:
-            emit_json(result)
-        else:
-            render_convergence(result)
+        show(result, json_out, render_convergence)
 
     market = typer.Typer(help="Reports on the job market.", no_args_is_help=True)
     app.add_typer(market, name="market")

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from careerlens.analytics.models import Comparison, Premium, SalaryCell, SalaryStats
-from careerlens.cli.common import DbOption, JsonOption, console, emit_json, user_errors
+from careerlens.cli.common import DbOption, JsonOption, console, show, user_errors
 from careerlens.cli.postings import render_convergence
 
 _WEIGHT_RANK = {"core": 3, "important": 2, "nice_to_have": 1}
@@ -251,10 +251,7 @@ def register(app: typer.Typer) -> None:
                 by_level=level is None,
                 db=db,
             )
-        if json_out:
-            emit_json(result)
-        else:
-            render_salary(result)
+        show(result, json_out, render_salary)
 
     @app.command("compare")
     def compare_cmd(
@@ -269,7 +266,4 @@ def register(app: typer.Typer) -> None:
 
         with user_errors(json_out):
             result = compare(role_a, role_b, db=db)
-        if json_out:
-            emit_json(result)
-        else:
-            render_comparison(result)
+        show(result, json_out, render_comparison)
