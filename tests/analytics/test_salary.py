@@ -93,6 +93,14 @@ def test_by_level_breakdown_in_ladder_order(store: Store, filled: Any, settings:
     assert [(x.filters.level, x.n) for x in levels] == [("entry", 12), ("senior", 71)]
 
 
+def test_salary_by_level_equals_salary_stats_per_level(store: Store, filled: Any, settings: Settings) -> None:
+    where = {"region": "north america", "min_n": 10, "settings": settings}
+    levels = salary_by_level(store, MLE, **where)
+    each = [salary_stats(store, MLE, level=x.filters.level, **where) for x in levels]
+    assert len(levels) == 2
+    assert [x.model_dump() for x in levels] == [x.model_dump() for x in each]
+
+
 def test_unknown_role_raises_with_a_hint(store: Store, settings: Settings) -> None:
     with pytest.raises(UnknownRoleError) as exc:
         salary_stats(store, "wizard", settings=settings)

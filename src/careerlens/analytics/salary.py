@@ -7,6 +7,7 @@ Roles are resolved through the knowledge base (id, name or alias), so `salary("m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -276,17 +277,22 @@ def salary_stats(
     )
 
 
+def _level_cells(
+    store: StoreLike, filters: SalaryFilters, *, source: str, min_n: int, settings: Settings
+) -> Iterator[tuple[str, SalaryFilters, SalaryCell]]:
+    """Each level with any job under ``filters`` (ladder order): the level, its filters, its salary cell."""
+    for lv in LEVELS:
+        level_filters = filters.model_copy(update={"level": lv})
+        values = fetch_salaries(store, level_filters)
+        if values.size:
+            yield lv, level_filters, salary_cell(values, source=source, min_n=min_n, settings=settings)
+
+
 def _by_level(
     store: StoreLike, filters: SalaryFilters, *, source: str, min_n: int, settings: Settings
 ) -> list[LevelSalary]:
-    out: list[LevelSalary] = []
-    for lv in LEVELS:
-        values = fetch_salaries(store, filters.model_copy(update={"level": lv}))
-        if values.size == 0:
-            continue
-        cell = salary_cell(values, source=source, min_n=min_n, settings=settings)
-        out.append(LevelSalary(level=lv, **cell.model_dump()))
-    return out
+    cells = _level_cells(store, filters, source=source, min_n=min_n, settings=settings)
+    return [LevelSalary(level=lv, **cell.model_dump()) for lv, _, cell in cells]
 
 
 def salary_by_level(
@@ -300,13 +306,15 @@ def salary_by_level(
 ) -> list[SalaryStats]:
     """One SalaryStats per level that has any job of the role (levels in ladder order)."""
     settings = settings or get_settings()
+    min_n = settings.min_n if min_n is None else min_n
     filters.pop("level", None)
-    out: list[SalaryStats] = []
-    for lv in LEVELS:
-        stats = salary_stats(store, role, level=lv, min_n=min_n, settings=settings, kb=kb, **filters)
-        if stats.n > 0:
-            out.append(stats)
-    return out
+    # the filters and the source are the same for every level: resolve and look them up once
+    base, role_name = build_filters(store, role, kb=kb, **filters)
+    cells = _level_cells(store, base, source=source_label(store), min_n=min_n, settings=settings)
+    return [
+        SalaryStats(role=f.role, role_name=role_name, filters=f, min_n=min_n, **cell.model_dump())
+        for _, f, cell in cells
+    ]
 
 
 def open_default_store(db: str | Path | None = None, settings: Settings | None = None) -> Store:
