@@ -207,9 +207,9 @@ def test_library_report_matches_the_cli() -> None:
 
 def test_title_classifier_role_missing_from_roles_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     """The classifier's roles must all be knowledge-base roles (a role it assigns that roles.toml lacks)."""
-    from careerlens.normalize import titles
+    from careerlens.normalize import title_rules
 
-    monkeypatch.setattr(titles, "ROLES", (*titles.ROLES, "astronaut"))
+    monkeypatch.setattr(title_rules, "ROLES", (*title_rules.ROLES, "astronaut"))
     code, data = check_json()
     assert code == 2
     assert (data["file"], data["item"]) == ("normalize/data/titles.toml", "astronaut")
@@ -218,12 +218,12 @@ def test_title_classifier_role_missing_from_roles_exits_2(monkeypatch: pytest.Mo
 
 
 def test_title_rules_missing_table_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from careerlens.normalize import titles
+    from careerlens.normalize import title_rules
 
     def broken() -> None:
         raise KeyError("heads")
 
-    monkeypatch.setattr(titles, "_rules", broken)
+    monkeypatch.setattr(title_rules, "load_rules", broken)
     res = check()
     assert res.exit_code == 2
     assert re.search(r"ERROR\s+normalize/data/titles\.toml", res.stdout)

@@ -301,7 +301,7 @@ def check_knowledge_base(data_dir: Path | None = None) -> KbCheck:
 
 def _check_titles(data_dir: Path | None, kb: KnowledgeBase | None) -> FileCheck:
     """The title-classifier rules; their loader reads only the bundled file, so with DIR they are skipped."""
-    from careerlens.normalize import titles
+    from careerlens.normalize import title_rules
 
     if data_dir is not None:
         check = FileCheck(TITLES_FILE_NAME, str(data_dir / TITLES_FILE_NAME))
@@ -316,13 +316,13 @@ def _check_titles(data_dir: Path | None, kb: KnowledgeBase | None) -> FileCheck:
 
     def _titles() -> str:
         try:
-            rules = titles._rules()  # the loader validates roles, levels and phrases; cached per process
+            rules = title_rules.load_rules()  # validates roles, levels and phrases; cached per process
         except (KeyError, TypeError) as exc:  # a table or key the loader needs is missing
             raise KnowledgeBaseError(
                 f"missing or malformed table {exc}", file=f"normalize/data/{TITLES_FILE_NAME}"
             ) from None
         if kb is not None:
-            for role in titles.ROLES:
+            for role in title_rules.ROLES:
                 if role not in kb.roles:
                     raise KnowledgeBaseError(
                         f"the title classifier assigns role {role!r}, which roles.toml does not define",

@@ -2,8 +2,8 @@
 
 Why rules and not a model: the labels follow a short written guide (role ids and hard-case rules), the
 titles are short, and the same classifier must run on 250k-row columns in seconds with no download. The rules
-are data in ``normalize/data/titles.toml``; this module reads a title as *modifiers HEAD [of complement]*
-segments:
+are data in ``normalize/data/titles.toml``, loaded by ``normalize.title_rules``; this module reads a title as
+*modifiers HEAD [of complement]* segments:
 
 * the head noun decides ("Data Scientist, Machine Learning" -> data_scientist);
 * a generic head (Engineer, Software Engineer, Consultant) takes its function from a qualifier
@@ -20,56 +20,24 @@ A title the rules cannot place gets role ``other`` with a low confidence rather 
 from __future__ import annotations
 
 import re
-import tomllib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-from careerlens.errors import KnowledgeBaseError
+from careerlens.normalize.title_rules import (
+    LEVEL_RANK,
+    LEVELS,
+    NUMERAL_LEVEL,
+    ROLE_FAMILY,
+    ROLES,
+    Entry,
+    Function,
+    Rules,
+    fold,
+    load_rules,
+)
 
 __all__ = ["LEVELS", "ROLES", "TitleClass", "classify_title", "classify_titles"]
-
-ROLES: tuple[str, ...] = (
-    "machine_learning_engineer",
-    "ai_engineer",
-    "mlops_engineer",
-    "data_scientist",
-    "research_scientist",
-    "data_engineer",
-    "data_analyst",
-    "business_analyst",
-    "software_engineer",
-    "cloud_engineer",
-    "ai_architect",
-    "ml_leadership",
-    "data_leadership",
-    "product_manager",
-    "other",
-)
-LEVELS: tuple[str, ...] = ("unspecified", "entry", "mid", "senior", "lead", "executive")
-_LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
-_NUMERAL_LEVEL = {
-    "i": "entry", "1": "entry", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
-    "iv": "lead", "4": "lead", "v": "lead", "5": "lead", "vi": "lead", "6": "lead",
-}  # fmt: skip
-_ROLE_FAMILY = {
-    "machine_learning_engineer": "ml",
-    "ai_engineer": "ml",
-    "mlops_engineer": "ml",
-    "data_scientist": "ml",
-    "research_scientist": "ml",
-    "ai_architect": "ml",
-    "ml_leadership": "ml",
-    "data_engineer": "data",
-    "data_analyst": "data",
-    "data_leadership": "data",
-    "business_analyst": "data",
-    "product_manager": "product",
-}
-_RULES_FILE = "normalize/data/titles.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,172 +48,6 @@ class TitleClass:
     level: str
     specialisation: str | None
     confidence: float
-
-
-# ------------------------------------------------------------------------------------------- rules
-@dataclass(frozen=True)
-class _Function:
-    id: str
-    strong: bool
-    family: str
-    default: str
-    roles: dict[str, str]
-    spec: str | None
-    team_manager: bool
-    genai: bool
-    qualifier: bool  # may qualify a generic head from a later segment ("Software Engineer, ML Platform")
-    domain: bool  # a weak function that still names a field of its own ("Financial Analyst")
-
-
-@dataclass
-class _Entry:
-    """Everything a phrase means; one phrase can be a head, a function and a level cue at once."""
-
-    func: _Function | None = None
-    head: str | None = None  # kind of head noun
-    fixed: str | None = None  # a head with a fixed role
-    cue: str | None = None  # level
-    prep: bool = False
-
-
-@dataclass(frozen=True)
-class _Rules:
-    rewrite: dict[tuple[str, ...], tuple[str, ...]]
-    rewrite_len: dict[str, int]
-    words: dict[str, tuple[str, ...]]
-    compound: tuple[tuple[str, tuple[str, ...]], ...]
-    drop: frozenset[str]
-    lexicon: dict[tuple[str, ...], _Entry]
-    max_len: dict[str, int]  # longest phrase starting with a word
-    head_defaults: dict[str, str]
-    families: dict[str, str]
-    rank: frozenset[str]
-    leading: frozenset[str]
-    carrier: frozenset[str]
-    leadership_prefix: frozenset[str]
-    absorb_cloud: dict[str, _Function]
-    spec_order: tuple[str, ...]
-    spec_phrases: dict[tuple[str, ...], str]
-    heads: frozenset[tuple[str, ...]]  # English head nouns of one word (a hyphen after one splits the title)
-
-    def role_for(self, func: _Function | None, kind: str) -> str:
-        """The role of a head of this kind qualified by this function."""
-        if func is None:
-            return self.head_defaults.get(kind, "other")
-        if kind in func.roles:
-            return func.roles[kind]
-        if kind in self.leading:
-            return self.families.get(func.family, "other")
-        return func.default
-
-
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    return (
-        "".join(ch for ch in text if not unicodedata.combining(ch))
-        .lower()
-        .replace("ß", "ss")
-        .replace("ł", "l")
-    )
-
-
-def _longest_by_first(lexicon: dict[tuple[str, ...], _Entry]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for key in lexicon:
-        out[key[0]] = max(out.get(key[0], 0), len(key))
-    return out
-
-
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    """Load and index titles.toml once per process."""
-    path = resources.files("careerlens").joinpath(_RULES_FILE)
-    try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise KnowledgeBaseError(str(exc), file=_RULES_FILE) from exc
-
-    lexicon: dict[tuple[str, ...], _Entry] = {}
-
-    def entry(phrase: str) -> _Entry:
-        key = tuple(_fold(phrase).split())
-        return lexicon.setdefault(key, _Entry())
-
-    for kind_phrase, kind in data["heads"].items():
-        entry(kind_phrase).head = kind
-    for phrase, role in data["fixed"].items():
-        if role not in ROLES:
-            raise KnowledgeBaseError(f"unknown role {role!r}", file=_RULES_FILE, item=phrase, field="fixed")
-        entry(phrase).fixed = role
-    for level, phrases in data["levels"].items():
-        if level not in _LEVEL_RANK:
-            raise KnowledgeBaseError(f"unknown level {level!r}", file=_RULES_FILE, item=level, field="levels")
-        for phrase in phrases:
-            entry(phrase).cue = level
-    for phrase in data["grammar"]["preps"]:
-        entry(phrase).prep = True
-    for raw in data["function"]:
-        roles = dict(raw.get("roles", {}))
-        for role in [raw["default"], *roles.values()]:
-            if role not in ROLES:
-                raise KnowledgeBaseError(
-                    f"unknown role {role!r}", file=_RULES_FILE, item=raw["id"], field="roles"
-                )
-        func = _Function(
-            id=raw["id"],
-            strong=raw.get("strength", "strong") == "strong",
-            family=raw.get("family", "other"),
-            default=raw["default"],
-            roles=roles,
-            spec=raw.get("spec"),
-            team_manager=raw.get("team_manager", True),
-            genai=raw.get("genai", False),
-            qualifier=raw.get("qualifier", True),
-            domain=raw.get("strength") == "domain",
-        )
-        for phrase in raw["phrases"]:
-            e = entry(phrase)
-            if e.func is not None:
-                raise KnowledgeBaseError(
-                    f"phrase {phrase!r} in two functions", file=_RULES_FILE, item=raw["id"]
-                )
-            e.func = func
-
-    rewrite = {tuple(_fold(k).split()): tuple(_fold(v).split()) for k, v in data["rewrite"].items()}
-    rewrite_len: dict[str, int] = {}
-    for key in rewrite:
-        rewrite_len[key[0]] = max(rewrite_len.get(key[0], 0), len(key))
-    spec_phrases = {
-        tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])
-    }
-    kinds = data["kinds"]
-    by_id = {e.func.id: e.func for e in lexicon.values() if e.func is not None}
-    absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
-    return _Rules(
-        rewrite=rewrite,
-        rewrite_len=rewrite_len,
-        words={_fold(k): tuple(_fold(v).split()) for k, v in data["words"].items()},
-        compound=tuple(
-            sorted(((k, tuple(v.split())) for k, v in data["compound"].items()), key=lambda kv: -len(kv[0]))
-        ),
-        drop=frozenset(data["grammar"]["drop"]),
-        lexicon=lexicon,
-        max_len=_longest_by_first(lexicon),
-        head_defaults=dict(data["head_defaults"]),
-        families=dict(data["families"]),
-        rank=frozenset(kinds["rank"]),
-        leading=frozenset(kinds["leading"]),
-        carrier=frozenset(kinds["carrier"]),
-        leadership_prefix=frozenset(kinds["leadership_prefix"]),
-        absorb_cloud=absorb,
-        spec_order=tuple(data["specialisation"]["order"]),
-        spec_phrases=spec_phrases,
-        heads=frozenset(
-            k for k, e in lexicon.items() if len(k) == 1 and (e.head or e.fixed) and k[0] != "head"
-        ),
-    )
 
 
 # -------------------------------------------------------------------------------------- tokenising
@@ -263,9 +65,9 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "Sr Data EngineerRemote",
 _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|dev)\.(?=[a-z])")
 
 
-def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
+def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
     """Split a title into (separator before, English tokens) segments."""
-    s = _fold(_CAMEL_RE.sub(" ", title))
+    s = fold(_CAMEL_RE.sub(" ", title))
     if "." in s:
         s = _ABBREV_DOT_RE.sub(r"\1 ", s)  # "Jr.Data Analyst"
     if "+" in s or "#" in s or ".net" in s:
@@ -293,7 +95,7 @@ def _segments(title: str, rules: _Rules) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _rewrite(words: list[str], rules: _Rules) -> list[str]:
+def _rewrite(words: list[str], rules: Rules) -> list[str]:
     """Multi-word rewrites ("machine learning" -> "ml", "vice president" -> "vp"), longest first."""
     out: list[str] = []
     i = 0
@@ -310,7 +112,7 @@ def _rewrite(words: list[str], rules: _Rules) -> list[str]:
     return out
 
 
-def _translate(tok: str, rules: _Rules) -> tuple[str, ...]:
+def _translate(tok: str, rules: Rules) -> tuple[str, ...]:
     if tok in rules.words:
         return rules.words[tok]
     if tok in rules.drop:
@@ -327,7 +129,7 @@ def _translate(tok: str, rules: _Rules) -> tuple[str, ...]:
 # ----------------------------------------------------------------------------------------- parsing
 @dataclass
 class _Item:
-    entry: _Entry
+    entry: Entry
     words: tuple[str, ...]
     start: int = 0  # token offset in its segment
 
@@ -343,7 +145,7 @@ class _Seg:
     strong: bool = False  # the role comes from a specific head or a strong function
     has_func: bool = False
     domain: bool = False  # decided by a domain function: a full title even though its role is "other"
-    funcs: list[_Function] = field(default_factory=list)
+    funcs: list[Function] = field(default_factory=list)
     rank_kinds: frozenset[str] = frozenset()
     carry: int = 0
 
@@ -352,7 +154,7 @@ class _Seg:
         return self.head is not None and not self.has_func and self.kind in self.rank_kinds
 
 
-def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
+def _match(tokens: list[str], rules: Rules) -> list[_Item]:
     """Greedy longest match of lexicon phrases; unknown words become empty items (they separate phrases)."""
     items: list[_Item] = []
     i = 0
@@ -365,12 +167,12 @@ def _match(tokens: list[str], rules: _Rules) -> list[_Item]:
                 i += n
                 break
         else:
-            items.append(_Item(_Entry(), (tokens[i],), i))
+            items.append(_Item(Entry(), (tokens[i],), i))
             i += 1
     return items
 
 
-def _pick(funcs: list[_Function], nearest_last: bool) -> _Function | None:
+def _pick(funcs: list[Function], nearest_last: bool) -> Function | None:
     """The deciding function: the strong one nearest the head, else the nearest weak one."""
     ordered = list(reversed(funcs)) if nearest_last else funcs
     for f in ordered:
@@ -379,7 +181,7 @@ def _pick(funcs: list[_Function], nearest_last: bool) -> _Function | None:
     return ordered[0] if ordered else None
 
 
-def _absorb(func: _Function | None, funcs: list[_Function], rules: _Rules) -> _Function | None:
+def _absorb(func: Function | None, funcs: list[Function], rules: Rules) -> Function | None:
     """'ML DevOps Engineer' -> mlops, 'Data/Cloud Engineer' -> data engineer: a domain takes a cloud word."""
     if func is None or func.id != "cloud":
         return func
@@ -393,15 +195,15 @@ def _is_head(item: _Item) -> bool:
     return item.entry.head is not None or item.entry.fixed is not None
 
 
-def _is_person(item: _Item, rules: _Rules) -> bool:
+def _is_person(item: _Item, rules: Rules) -> bool:
     return item.entry.fixed is not None or (item.entry.head is not None and item.entry.head not in rules.rank)
 
 
-def _family_lead(role: str, rules: _Rules) -> str:
-    return rules.families.get(_ROLE_FAMILY.get(role, "other"), "other")
+def _family_lead(role: str, rules: Rules) -> str:
+    return rules.families.get(ROLE_FAMILY.get(role, "other"), "other")
 
 
-def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
+def _parse(sep: str, tokens: list[str], rules: Rules, carry: int = 0) -> _Seg:
     """Read one segment as modifiers HEAD [prep complement]; ``carry`` tokens in front came from 'X /' ."""
     items = _match(tokens, rules)
     seg = _Seg(sep, tokens, items, rank_kinds=rules.rank, carry=carry)
@@ -440,7 +242,7 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
             seg.has_func, seg.strong, seg.role = True, sub.strong, _family_lead(sub.role, rules)
             return seg
     post_funcs = _first_conjunct(post_items)
-    func: _Function | None = None
+    func: Function | None = None
     if carry:  # "Business/Data Analyst": the first conjunct decides ("Business Analyst")
         carried = [
             it.entry.func for it in pre if it.entry.func is not None and it.start + len(it.words) <= carry
@@ -474,7 +276,7 @@ def _parse(sep: str, tokens: list[str], rules: _Rules, carry: int = 0) -> _Seg:
 
 
 # ------------------------------------------------------------------------------------------ decide
-def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float, int]:
+def _resolve(segs: list[_Seg], rules: Rules) -> tuple[str, float, int]:
     """Pick the role of the whole title from its parsed segments; also return the deciding segment's index."""
     for i, seg in enumerate(segs):
         if seg.head is None:
@@ -492,9 +294,9 @@ def _resolve(segs: list[_Seg], rules: _Rules) -> tuple[str, float, int]:
     return "other", 0.1 if not any(s.funcs for s in segs) else 0.3, 0
 
 
-def _first_conjunct(items: list[_Item]) -> list[_Function]:
+def _first_conjunct(items: list[_Item]) -> list[Function]:
     """Functions of the first of 'A and B' (a compound's head is its last word: 'Marketing Data Science')."""
-    out: list[_Function] = []
+    out: list[Function] = []
     for it in items:
         if it.words == ("and",) and out:
             break
@@ -503,7 +305,7 @@ def _first_conjunct(items: list[_Item]) -> list[_Function]:
     return out
 
 
-def _qualifier(seg: _Seg, rules: _Rules, any_func: bool = False) -> _Function | None:
+def _qualifier(seg: _Seg, rules: Rules, any_func: bool = False) -> Function | None:
     """The function a qualifier segment names ("Manager, Marketing Data Science" -> data science)."""
     items = seg.items
     if seg.carry and not any(it.start < seg.carry < it.start + len(it.words) for it in items):
@@ -512,7 +314,7 @@ def _qualifier(seg: _Seg, rules: _Rules, any_func: bool = False) -> _Function | 
     return _absorb(_pick(funcs, nearest_last=True), funcs, rules)
 
 
-def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
+def _qualify(segs: list[_Seg], i: int, rules: Rules) -> tuple[str, float, int]:
     """A generic head or a bare rank at segment i: the role comes from the qualifier after (or before) it."""
     seg = segs[i]
     kind = seg.kind or "other"
@@ -552,13 +354,13 @@ def _qualify(segs: list[_Seg], i: int, rules: _Rules) -> tuple[str, float, int]:
     return seg.role, 0.75, i
 
 
-def _level(segs: list[_Seg], rules: _Rules) -> str:
+def _level(segs: list[_Seg], rules: Rules) -> str:
     """The highest level cue in the title; numerals count after a head noun, alone, or (roman) at the end."""
     best = 0
     for seg in segs:
         items = seg.items
         only_levels = all(
-            it.entry.cue or it.words[0] in _NUMERAL_LEVEL or it.words[0] == "level" for it in items
+            it.entry.cue or it.words[0] in NUMERAL_LEVEL or it.words[0] == "level" for it in items
         )
         prev: _Item | None = None
         for n, it in enumerate(items):
@@ -574,20 +376,20 @@ def _level(segs: list[_Seg], rules: _Rules) -> str:
                 if not prev.entry.func.team_manager:
                     level = None
             word = it.words[0] if len(it.words) == 1 else ""
-            if level is None and word in _NUMERAL_LEVEL:
+            if level is None and word in NUMERAL_LEVEL:
                 after_head = prev is not None and (
-                    _is_head(prev) or prev.words[0] in _NUMERAL_LEVEL or prev.words == ("level",)
+                    _is_head(prev) or prev.words[0] in NUMERAL_LEVEL or prev.words == ("level",)
                 )
-                at_end = not word.isdigit() and all(x.words[0] in _NUMERAL_LEVEL for x in items[n:])
+                at_end = not word.isdigit() and all(x.words[0] in NUMERAL_LEVEL for x in items[n:])
                 if after_head or only_levels or (at_end and prev is not None):
-                    level = _NUMERAL_LEVEL[word]
+                    level = NUMERAL_LEVEL[word]
             if level is not None:
-                best = max(best, _LEVEL_RANK[level])
+                best = max(best, LEVEL_RANK[level])
             prev = it
     return LEVELS[best]
 
 
-def _specialisation(segs: list[_Seg], rules: _Rules) -> str | None:
+def _specialisation(segs: list[_Seg], rules: Rules) -> str | None:
     found: set[str] = set()
     for seg in segs:
         for it in seg.items:
@@ -598,7 +400,7 @@ def _specialisation(segs: list[_Seg], rules: _Rules) -> str | None:
     return next((s for s in rules.spec_order if s in found), None)
 
 
-def _split_and(sep: str, tokens: list[str], rules: _Rules) -> list[tuple[str, list[str]]]:
+def _split_and(sep: str, tokens: list[str], rules: Rules) -> list[tuple[str, list[str]]]:
     """'Data Scientist & ML Engineer': 'and' between two person nouns joins two titles."""
     if "and" not in tokens:
         return [(sep, tokens)]
@@ -613,7 +415,7 @@ def _split_and(sep: str, tokens: list[str], rules: _Rules) -> list[tuple[str, li
     return [(sep, tokens)]
 
 
-def _merge_headless(raw: list[tuple[str, list[str]]], rules: _Rules) -> list[_Seg]:
+def _merge_headless(raw: list[tuple[str, list[str]]], rules: Rules) -> list[_Seg]:
     """'AI/ML Engineer': a segment with no head noun before a '/' is a modifier of the next segment."""
     pieces = [piece for sep, tokens in raw for piece in _split_and(sep, tokens, rules)]
     segs: list[_Seg] = []
@@ -637,7 +439,7 @@ def _merge_headless(raw: list[tuple[str, list[str]]], rules: _Rules) -> list[_Se
 @lru_cache(maxsize=200_000)
 def classify_title(title: str) -> TitleClass:
     """Classify one job title into the role and level ids of labels/ROLES.md."""
-    rules = _rules()
+    rules = load_rules()
     segs = _merge_headless(_segments(title or "", rules), rules)
     if not segs:
         return TitleClass("other", "unspecified", None, 0.0)

@@ -1,0 +1,219 @@
+"""The job-title classifier's rules: ``normalize/data/titles.toml`` read, validated and indexed once per
+process (``load_rules()``). The parser that applies them is ``careerlens.normalize.titles``."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from careerlens.errors import KnowledgeBaseError
+
+ROLES: tuple[str, ...] = (
+    "machine_learning_engineer",
+    "ai_engineer",
+    "mlops_engineer",
+    "data_scientist",
+    "research_scientist",
+    "data_engineer",
+    "data_analyst",
+    "business_analyst",
+    "software_engineer",
+    "cloud_engineer",
+    "ai_architect",
+    "ml_leadership",
+    "data_leadership",
+    "product_manager",
+    "other",
+)
+LEVELS: tuple[str, ...] = ("unspecified", "entry", "mid", "senior", "lead", "executive")
+LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
+NUMERAL_LEVEL = {
+    "i": "entry", "1": "entry", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
+    "iv": "lead", "4": "lead", "v": "lead", "5": "lead", "vi": "lead", "6": "lead",
+}  # fmt: skip
+ROLE_FAMILY = {
+    "machine_learning_engineer": "ml",
+    "ai_engineer": "ml",
+    "mlops_engineer": "ml",
+    "data_scientist": "ml",
+    "research_scientist": "ml",
+    "ai_architect": "ml",
+    "ml_leadership": "ml",
+    "data_engineer": "data",
+    "data_analyst": "data",
+    "data_leadership": "data",
+    "business_analyst": "data",
+    "product_manager": "product",
+}
+RULES_FILE = "normalize/data/titles.toml"
+
+
+@dataclass(frozen=True)
+class Function:
+    """A field of work a title can name (machine learning, data, ...): the role it gives each kind of head."""
+
+    id: str
+    strong: bool
+    family: str
+    default: str
+    roles: dict[str, str]
+    spec: str | None
+    team_manager: bool
+    genai: bool
+    qualifier: bool  # may qualify a generic head from a later segment ("Software Engineer, ML Platform")
+    domain: bool  # a weak function that still names a field of its own ("Financial Analyst")
+
+
+@dataclass
+class Entry:
+    """Everything a phrase means; one phrase can be a head, a function and a level cue at once."""
+
+    func: Function | None = None
+    head: str | None = None  # kind of head noun
+    fixed: str | None = None  # a head with a fixed role
+    cue: str | None = None  # level
+    prep: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    rewrite: dict[tuple[str, ...], tuple[str, ...]]
+    rewrite_len: dict[str, int]
+    words: dict[str, tuple[str, ...]]
+    compound: tuple[tuple[str, tuple[str, ...]], ...]
+    drop: frozenset[str]
+    lexicon: dict[tuple[str, ...], Entry]
+    max_len: dict[str, int]  # longest phrase starting with a word
+    head_defaults: dict[str, str]
+    families: dict[str, str]
+    rank: frozenset[str]
+    leading: frozenset[str]
+    carrier: frozenset[str]
+    leadership_prefix: frozenset[str]
+    absorb_cloud: dict[str, Function]
+    spec_order: tuple[str, ...]
+    spec_phrases: dict[tuple[str, ...], str]
+    heads: frozenset[tuple[str, ...]]  # English head nouns of one word (a hyphen after one splits the title)
+
+    def role_for(self, func: Function | None, kind: str) -> str:
+        """The role of a head of this kind qualified by this function."""
+        if func is None:
+            return self.head_defaults.get(kind, "other")
+        if kind in func.roles:
+            return func.roles[kind]
+        if kind in self.leading:
+            return self.families.get(func.family, "other")
+        return func.default
+
+
+def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
+    return (
+        "".join(ch for ch in text if not unicodedata.combining(ch))
+        .lower()
+        .replace("ß", "ss")
+        .replace("ł", "l")
+    )
+
+
+def _longest_by_first(lexicon: dict[tuple[str, ...], Entry]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key in lexicon:
+        out[key[0]] = max(out.get(key[0], 0), len(key))
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """Load and index titles.toml once per process."""
+    path = resources.files("careerlens").joinpath(RULES_FILE)
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise KnowledgeBaseError(str(exc), file=RULES_FILE) from exc
+
+    lexicon: dict[tuple[str, ...], Entry] = {}
+
+    def entry(phrase: str) -> Entry:
+        key = tuple(fold(phrase).split())
+        return lexicon.setdefault(key, Entry())
+
+    for kind_phrase, kind in data["heads"].items():
+        entry(kind_phrase).head = kind
+    for phrase, role in data["fixed"].items():
+        if role not in ROLES:
+            raise KnowledgeBaseError(f"unknown role {role!r}", file=RULES_FILE, item=phrase, field="fixed")
+        entry(phrase).fixed = role
+    for level, phrases in data["levels"].items():
+        if level not in LEVEL_RANK:
+            raise KnowledgeBaseError(f"unknown level {level!r}", file=RULES_FILE, item=level, field="levels")
+        for phrase in phrases:
+            entry(phrase).cue = level
+    for phrase in data["grammar"]["preps"]:
+        entry(phrase).prep = True
+    for raw in data["function"]:
+        roles = dict(raw.get("roles", {}))
+        for role in [raw["default"], *roles.values()]:
+            if role not in ROLES:
+                raise KnowledgeBaseError(
+                    f"unknown role {role!r}", file=RULES_FILE, item=raw["id"], field="roles"
+                )
+        func = Function(
+            id=raw["id"],
+            strong=raw.get("strength", "strong") == "strong",
+            family=raw.get("family", "other"),
+            default=raw["default"],
+            roles=roles,
+            spec=raw.get("spec"),
+            team_manager=raw.get("team_manager", True),
+            genai=raw.get("genai", False),
+            qualifier=raw.get("qualifier", True),
+            domain=raw.get("strength") == "domain",
+        )
+        for phrase in raw["phrases"]:
+            e = entry(phrase)
+            if e.func is not None:
+                raise KnowledgeBaseError(
+                    f"phrase {phrase!r} in two functions", file=RULES_FILE, item=raw["id"]
+                )
+            e.func = func
+
+    rewrite = {tuple(fold(k).split()): tuple(fold(v).split()) for k, v in data["rewrite"].items()}
+    rewrite_len: dict[str, int] = {}
+    for key in rewrite:
+        rewrite_len[key[0]] = max(rewrite_len.get(key[0], 0), len(key))
+    spec_phrases = {
+        tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])
+    }
+    kinds = data["kinds"]
+    by_id = {e.func.id: e.func for e in lexicon.values() if e.func is not None}
+    absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
+    return Rules(
+        rewrite=rewrite,
+        rewrite_len=rewrite_len,
+        words={fold(k): tuple(fold(v).split()) for k, v in data["words"].items()},
+        compound=tuple(
+            sorted(((k, tuple(v.split())) for k, v in data["compound"].items()), key=lambda kv: -len(kv[0]))
+        ),
+        drop=frozenset(data["grammar"]["drop"]),
+        lexicon=lexicon,
+        max_len=_longest_by_first(lexicon),
+        head_defaults=dict(data["head_defaults"]),
+        families=dict(data["families"]),
+        rank=frozenset(kinds["rank"]),
+        leading=frozenset(kinds["leading"]),
+        carrier=frozenset(kinds["carrier"]),
+        leadership_prefix=frozenset(kinds["leadership_prefix"]),
+        absorb_cloud=absorb,
+        spec_order=tuple(data["specialisation"]["order"]),
+        spec_phrases=spec_phrases,
+        heads=frozenset(
+            k for k, e in lexicon.items() if len(k) == 1 and (e.head or e.fixed) and k[0] != "head"
+        ),
+    )
