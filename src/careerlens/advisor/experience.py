@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from careerlens.advisor.models import Position, ResumeProfile
+from careerlens.normalize.titles import classify_title
 
 _MONTHS = {
     m: i + 1
@@ -157,35 +158,8 @@ def level_from_years(years: float) -> str:
 
 
 def _classify(title: str) -> tuple[str, str, float]:
-    try:
-        from careerlens.normalize.titles import classify_title
-    except ImportError:  # the title classifier is optional at import time; fall back to KB title matching
-        return _classify_by_kb(title)
     tc = classify_title(title)
     return str(tc.role), str(tc.level), float(tc.confidence)
-
-
-_LEVEL_CUES = (
-    ("executive", r"\b(?:head|director|vp|vice president|chief)\b"),
-    ("lead", r"\b(?:lead|staff|principal|manager)\b"),
-    ("senior", r"\b(?:senior|sr)\b"),
-    ("entry", r"\b(?:junior|jr|intern|graduate|trainee|associate)\b"),
-)
-
-
-def _classify_by_kb(title: str) -> tuple[str, str, float]:
-    """A crude classifier: the KB role whose typical title or name appears in the title (longest wins)."""
-    from careerlens.kb.roles import load_kb, normalize_name
-
-    key = f" {normalize_name(title)} "
-    best: tuple[int, str] | None = None
-    for role in load_kb().roles.values():
-        for name in (role.name, *role.aliases, *role.typical_titles):
-            n = normalize_name(name)
-            if n and f" {n} " in key and (best is None or len(n) > best[0]):
-                best = (len(n), role.id)
-    level = next((lv for lv, rx in _LEVEL_CUES if re.search(rx, title, re.I)), "unspecified")
-    return (best[1], level, 0.6) if best else ("other", level, 0.0)
 
 
 def _best_title(candidates: list[str]) -> tuple[str, str, str, float] | None:
