@@ -14,7 +14,7 @@ from careerlens.analytics.skills import TopSkills
 from careerlens.errors import CareerlensError, InputError
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
-from careerlens.web.deps import CacheDep, KBDep, SettingsDep, StoreDep, StoreHandle, feature
+from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, feature
 from careerlens.web.render import SOFT_ERRORS, clean, form_int, page
 
 api = APIRouter(prefix="/api/v1", tags=["skills and demand"], responses=ERROR_RESPONSES)
@@ -29,6 +29,17 @@ def _call(handle: StoreHandle, label: str, module: str, fn: str, *args: Any, **k
     func = feature(label, module, fn)
     with handle.use() as store:
         return func(store, *args, **kwargs)
+
+
+def _demand(
+    handle: StoreHandle, cache: LRUCache, settings: Any, kb: Any, role_id: str | None, by: str
+) -> Any:
+    """analytics.demand through the app's LRU; the API and the page share its entries."""
+    return cache.get_or_compute(
+        ("demand", role_id, by, handle.identity),
+        lambda: _call(handle, "demand", "careerlens.analytics.demand", "demand", role=role_id, by=by,
+                      settings=settings, kb=kb),
+    )  # fmt: skip
 
 
 @api.get("/skills/top", response_model=TopSkills)
@@ -59,12 +70,7 @@ def demand_api(
 ) -> Any:
     """Postings per role over years, months, countries or industries, with role share and GenAI share."""
     role = clean(role)
-    role_id = kb.role(role).id if role else None
-    return cache.get_or_compute(
-        ("demand", role_id, by, store.identity),
-        lambda: _call(store, "demand", "careerlens.analytics.demand", "demand", role=role_id, by=by,
-                      settings=settings, kb=kb),
-    )  # fmt: skip
+    return _demand(store, cache, settings, kb, kb.role(role).id if role else None, by)
 
 
 @api.get("/converge", response_model=Convergence)
@@ -158,11 +164,7 @@ def skills_page(
                 f"Advertised-pay premium by skill ({prem.role_name})", fmt="+.0%", color=2,
             )  # fmt: skip
     try:
-        demand_all = cache.get_or_compute(
-            ("demand", None, "year", store.identity),
-            lambda: _call(store, "demand", "careerlens.analytics.demand", "demand", by="year",
-                          settings=settings, kb=kb),
-        )  # fmt: skip
+        demand_all = _demand(store, cache, settings, kb, None, "year")
     except CareerlensError as exc:
         errors.append(f"Demand: {exc.message}")
     if demand_all is not None and demand_all.cells:
