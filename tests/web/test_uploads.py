@@ -19,7 +19,7 @@ from careerlens.settings import Settings
 from careerlens.web.app import create_app
 from careerlens.web.deps import TokenBucket
 from careerlens.web.errors import UploadTooLargeError
-from careerlens.web.uploads import read_form
+from careerlens.web.uploads import FORM_OVERHEAD, BodyLimit, read_form
 
 from .conftest import resume_text, write_docx, write_pdf
 
@@ -128,6 +128,40 @@ def test_too_large_streamed_upload_without_length_is_cut_off(settings: Settings)
     # a thread of its own: the browser tests' Playwright loop may be running in this one
     with ThreadPoolExecutor(1) as pool, pytest.raises(UploadTooLargeError):
         pool.submit(asyncio.run, read_form(Request(scope, receive), settings.max_upload_bytes)).result()
+    assert received["bytes"] <= settings.max_upload_bytes + 2 * 1024 * 1024
+
+
+def test_too_large_json_or_form_body_is_413(upload_client: TestClient, settings: Settings) -> None:
+    """FastAPI reads a JSON body (or a urlencoded form) whole before it checks any field's max_length."""
+    too_long = "a" * (settings.max_upload_bytes + FORM_OVERHEAD + 1)
+    body = json.dumps({"resume_text": too_long})
+    r = upload_client.post("/api/v1/advise", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["error"] == "UploadTooLargeError" and r.json()["hint"]
+    page = upload_client.post("/advisor/report", data={"inputs": too_long})
+    assert page.status_code == 413 and "That file is too large" in page.text
+
+
+def test_body_limit_cuts_off_a_streamed_body_without_length(settings: Settings) -> None:
+    chunks = [b"0" * (1024 * 1024)] * 50  # 50 MB if nobody stops reading
+    received = {"bytes": 0}
+
+    async def receive() -> dict[str, Any]:
+        chunk = chunks.pop(0) if chunks else b""
+        received["bytes"] += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+
+    async def read_everything(scope: Any, receive: Any, send: Any) -> None:
+        while (await receive()).get("more_body"):
+            pass
+
+    async def send(message: Any) -> None:
+        raise AssertionError("nothing is sent before the body is refused")
+
+    limited = BodyLimit(read_everything, settings.max_upload_bytes)
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/advise", "headers": []}
+    with ThreadPoolExecutor(1) as pool, pytest.raises(UploadTooLargeError):
+        pool.submit(asyncio.run, limited(scope, receive, send)).result()
     assert received["bytes"] <= settings.max_upload_bytes + 2 * 1024 * 1024
 
 

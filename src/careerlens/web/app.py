@@ -21,6 +21,7 @@ from careerlens.settings import Settings, get_settings
 from careerlens.web.deps import LRUCache, StoreHandle, TokenBucket
 from careerlens.web.errors import install_error_handlers
 from careerlens.web.routes import ROUTERS
+from careerlens.web.uploads import BodyLimit
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -117,6 +118,7 @@ def create_app(
     app.state.upload_bucket = TokenBucket(capacity=upload_capacity, rate=upload_refill_per_s)
     app.state.templates = _templates()
 
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

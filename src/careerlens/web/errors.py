@@ -129,7 +129,8 @@ _TITLES = {
 }
 
 
-async def _careerlens_error(request: Request, exc: Exception) -> Response:
+async def careerlens_error_response(request: Request, exc: Exception) -> Response:
+    """The JSON or HTML answer to a CareerlensError (the app's handler; also used by middleware)."""
     assert isinstance(exc, CareerlensError)
     status = status_for(exc)
     if status >= 500 and not isinstance(exc, WebError):
@@ -179,7 +180,7 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on an app (once, in create_app)."""
-    app.add_exception_handler(CareerlensError, _careerlens_error)
+    app.add_exception_handler(CareerlensError, careerlens_error_response)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)

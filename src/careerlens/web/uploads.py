@@ -13,8 +13,9 @@ from io import BytesIO
 
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from careerlens.web.errors import BadRequestError, UploadTooLargeError
+from careerlens.web.errors import BadRequestError, UploadTooLargeError, careerlens_error_response
 
 # multipart framing (boundaries, part headers, the small form fields) on top of the file itself
 FORM_OVERHEAD = 64 * 1024
@@ -149,3 +150,39 @@ async def _read_urlencoded(request: Request, budget: int, limit: int) -> Form:
         form.fields[k] = v
         form.multi.setdefault(k, []).append(v)
     return form
+
+
+class BodyLimit:
+    """Pure ASGI middleware: a request body larger than an upload (``limit`` + form framing) is refused with
+    413, at once when its Content-Length says so, else as it streams in.
+
+    read_form() counts bytes itself, but FastAPI reads a JSON body (or a urlencoded form) whole before any
+    field's max_length is checked; this bounds what any route can be made to hold in memory.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.budget = limit + FORM_OVERHEAD
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.budget:
+            response = await careerlens_error_response(Request(scope), UploadTooLargeError(self.limit))
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.budget:
+                    raise UploadTooLargeError(self.limit)
+            return message
+
+        await self.app(scope, counted_receive, send)
