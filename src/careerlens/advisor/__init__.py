@@ -145,8 +145,8 @@ def advise(
         gaps = rank_gaps(kb.roles[target_id], set(user.skills), market)
         path, target_level = build_path(kb, user, target_id, store=store, settings=settings)
     finally:
-        if store is not None and hasattr(store, "con"):
-            store.con.close()
+        if store is not None:
+            store.close()
     plan = build_plan(gaps, set(user.skills), load_prereqs(), kb.roles[target_id].name)
     if not user.skills:
         notes.append(
