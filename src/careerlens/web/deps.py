@@ -142,9 +142,8 @@ class StoreHandle:
 
     def close(self) -> None:
         store, self._store = self._store, None
-        con = getattr(store, "con", None)
-        if con is not None:
-            con.close()
+        if store is not None:
+            store.close()
 
 
 # ------------------------------------------------------------------------------------------- dependencies
