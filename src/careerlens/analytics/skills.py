@@ -352,8 +352,11 @@ def top_skills(
             result.comparison_note += " The change is withheld: " + (
                 withheld_note(min(n_cur, n_prev), min_n) or "too few data"
             )
-    cur_counts = counts if current == period else _skill_counts(store, role_id, current, iso2, used)
-    prev_counts = _skill_counts(store, role_id, previous, iso2, used) if compare else {}
+    cur_counts: dict[str, int] = {}
+    prev_counts: dict[str, int] = {}
+    if compare:  # the counts of the change's two periods are read only when the change is shown
+        cur_counts = counts if current == period else _skill_counts(store, role_id, current, iso2, used)
+        prev_counts = _skill_counts(store, role_id, previous, iso2, used)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, limit)]
     for skill, k in ranked:
         row = SkillShare(skill=skill, n=k, share=k / n_with, ci=wilson_interval(k, n_with))
