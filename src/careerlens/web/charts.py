@@ -193,6 +193,19 @@ def genai_note(rows: Sequence[tuple[str, Sequence[Any]]]) -> str | None:
     return next((c.genai_note for _, cells in rows for c in cells if c.genai_withheld and c.genai_note), None)
 
 
+def demand_charts(
+    rows: Sequence[tuple[str, Sequence[Any]]], title: str
+) -> tuple[Figure, Figure | None, str | None]:
+    """Postings per period of each (name, demand cells), their GenAI share, and — when every share is
+    withheld — no GenAI figure but a note saying why."""
+    series = [(name, [c.key for c in cells], [c.n_postings for c in cells]) for name, cells in rows]
+    demand = lines(series, title)
+    genai = genai_lines(rows, "Share of postings asking for GenAI skills")
+    if genai is not None:
+        return demand, genai, None
+    return demand, None, "GenAI share: withheld (" + (genai_note(rows) or "too few data") + ")"
+
+
 def median_steps(labels: Sequence[str], cells: Sequence[Any], title: str) -> Figure:
     """Median pay per step with the interquartile range as error bars and n under each bar."""
     return {

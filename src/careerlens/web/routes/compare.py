@@ -99,17 +99,12 @@ def compare_page(
         if comp.postings_note:
             notes.append(comp.postings_note)
         if demand_rows:
-            series = [
-                (name, [c.key for c in cells], [c.n_postings for c in cells]) for name, cells in demand_rows
-            ]
-            figs["fig-compare-demand"] = charts.lines(series, "Job postings per year")
-            fig = charts.genai_lines(demand_rows, "Share of postings asking for GenAI skills")
-            if fig is not None:
-                figs["fig-compare-genai"] = fig
-            else:
-                notes.append(
-                    "GenAI share: withheld (" + (charts.genai_note(demand_rows) or "too few data") + ")"
-                )
+            demand_fig, genai_fig, withheld = charts.demand_charts(demand_rows, "Job postings per year")
+            figs["fig-compare-demand"] = demand_fig
+            if genai_fig is not None:
+                figs["fig-compare-genai"] = genai_fig
+            if withheld:
+                notes.append(withheld)
         for i, top in enumerate(comp.top_skills[:2]):
             if top.skills:
                 figs[f"fig-compare-top-{'ab'[i]}"] = charts.hbar(

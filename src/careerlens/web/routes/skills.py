@@ -173,16 +173,13 @@ def skills_page(
             by_role.setdefault(c.role, []).append(c)
         names = {rid: r.name for rid, r in kb.roles.items()}
         ranked = sorted(by_role.items(), key=lambda kv: -sum(c.n_postings for c in kv[1]))[:7]
-        figs["fig-demand"] = charts.lines(
-            [(names.get(rid, rid), [c.key for c in cs], [c.n_postings for c in cs]) for rid, cs in ranked],
-            "Job postings per year (largest roles)",
-        )
         rows = [(names.get(rid, rid), cs) for rid, cs in ranked]
-        fig = charts.genai_lines(rows, "Share of postings asking for GenAI skills")
-        if fig is not None:
-            figs["fig-genai"] = fig
-        else:
-            errors.append("GenAI share: withheld (" + (charts.genai_note(rows) or "too few data") + ")")
+        demand_fig, genai_fig, withheld = charts.demand_charts(rows, "Job postings per year (largest roles)")
+        figs["fig-demand"] = demand_fig
+        if genai_fig is not None:
+            figs["fig-genai"] = genai_fig
+        if withheld:
+            errors.append(withheld)
     return page(
         request,
         "skills.html",
