@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from careerlens.errors import KnowledgeBaseError
 from careerlens.settings import Settings
@@ -194,3 +194,5 @@ StoreDep = Annotated[StoreHandle, Depends(get_store_handle)]
 KBDep = Annotated[Any, Depends(get_kb)]
 CacheDep = Annotated[LRUCache, Depends(get_cache)]
 UploadLimited = Depends(upload_rate_limit)
+# an optional free-text query parameter (role, country, level, ...); blank means no filter (render.clean)
+Text = Annotated[str | None, Query(max_length=80)]

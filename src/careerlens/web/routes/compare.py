@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from careerlens.analytics.models import Comparison
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
-from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, feature
+from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, Text, feature
 from careerlens.web.render import SOFT_ERRORS, clean, page
 
 api = APIRouter(prefix="/api/v1", tags=["compare"], responses=ERROR_RESPONSES)
@@ -66,8 +66,8 @@ def compare_page(
     cache: CacheDep,
     settings: SettingsDep,
     kb: KBDep,
-    a: Annotated[str | None, Query(max_length=80)] = None,
-    b: Annotated[str | None, Query(max_length=80)] = None,
+    a: Text = None,
+    b: Text = None,
 ) -> HTMLResponse:
     a, b = clean(a) or DEFAULT_A, clean(b) or DEFAULT_B
     error: dict[str, Any] | None = None

@@ -12,14 +12,13 @@ from pydantic import BaseModel
 from careerlens.errors import CareerlensError, InputError
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES, Ladder, LadderEdgeOut, LadderNode
-from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, feature
+from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, Text, feature
 from careerlens.web.render import SOFT_ERRORS, clean, page
 
 api = APIRouter(prefix="/api/v1", tags=["paths"], responses=ERROR_RESPONSES)
 pages = APIRouter(include_in_schema=False)
 
 LEVELS = ("entry", "mid", "senior", "lead", "executive")
-Text = Annotated[str | None, Query(max_length=80)]
 KIND_COLOURS = {
     "promotion": "#3366cc",
     "lateral": "#2e9e6e",

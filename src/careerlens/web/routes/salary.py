@@ -13,7 +13,7 @@ from careerlens.errors import InputError
 from careerlens.normalize.geo import REGIONS
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
-from careerlens.web.deps import KBDep, SettingsDep, StoreDep, feature
+from careerlens.web.deps import KBDep, SettingsDep, StoreDep, Text, feature
 from careerlens.web.render import SOFT_ERRORS, clean, form_int, page
 
 api = APIRouter(prefix="/api/v1", tags=["salary"], responses=ERROR_RESPONSES)
@@ -21,7 +21,6 @@ pages = APIRouter(include_in_schema=False)
 
 LEVELS = ("entry", "mid", "senior", "lead", "executive", "unspecified")
 SIZES = (("S", "small"), ("M", "medium"), ("L", "large"))
-Text = Annotated[str | None, Query(max_length=80)]
 
 
 class SalaryQuery(BaseModel):

@@ -14,14 +14,13 @@ from careerlens.analytics.skills import TopSkills
 from careerlens.errors import CareerlensError, InputError
 from careerlens.web import charts
 from careerlens.web.api_models import ERROR_RESPONSES
-from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, feature
+from careerlens.web.deps import CacheDep, KBDep, LRUCache, SettingsDep, StoreDep, StoreHandle, Text, feature
 from careerlens.web.render import SOFT_ERRORS, clean, form_int, page
 
 api = APIRouter(prefix="/api/v1", tags=["skills and demand"], responses=ERROR_RESPONSES)
 pages = APIRouter(include_in_schema=False)
 
 Role = Annotated[str, Query(min_length=1, max_length=80, description="role id, name or alias")]
-Text = Annotated[str | None, Query(max_length=80)]
 Year = Annotated[int | None, Query(ge=1990, le=2100)]
 
 
