@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -204,13 +203,14 @@ def test_classify_titles_keeps_order_and_length() -> None:
     assert out[0] is out[2]  # distinct titles are classified once
 
 
-def test_classify_titles_is_fast_on_a_large_column() -> None:
-    distinct = [f"Senior Data Engineer {i} - Team {i % 97}" for i in range(20_000)]
+def test_classify_titles_classifies_each_distinct_title_once() -> None:
+    # speed is measured in benchmarks/; here: a repeated title reuses the one classification of its text
+    distinct = [f"Senior Data Engineer {i} - Team {i % 97}" for i in range(2_000)]
     column = distinct * 5
-    start = time.perf_counter()
     out = classify_titles(column)
     assert len(out) == len(column)
-    assert time.perf_counter() - start < 30
+    assert all(out[i] is out[i + 2_000] for i in range(0, 8_000, 997))
+    assert {tc.role for tc in out} == {"data_engineer"}
 
 
 # --------------------------------------------------------------------------------------------- CLI
@@ -278,3 +278,16 @@ def test_cli_missing_file_is_a_user_error(tmp_path: Path) -> None:
 def test_cli_help() -> None:
     result = runner.invoke(app, ["classify-titles", "--help"])
     assert result.exit_code == 0 and "--column" in result.output and "--out" in result.output
+
+
+def test_classify_titles_csv_is_safe_from_formula_injection(tmp_path: Path) -> None:
+    src = tmp_path / "titles.csv"
+    rows_in = 'title\n"=HYPERLINK(""http://x"",""Data Scientist"")"\n@SUM(A1)\nData Engineer\n'
+    src.write_text(rows_in, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["classify-titles", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["title"][0] for r in rows] == ["'", "'", "D"]
+    assert rows[0]["title"] == '\'=HYPERLINK("http://x","Data Scientist")'
+    assert rows[2]["title"] == "Data Engineer"

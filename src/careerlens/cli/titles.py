@@ -14,6 +14,7 @@ import typer
 from careerlens.cli.common import user_errors
 from careerlens.errors import InputError
 from careerlens.normalize.titles import TitleClass, classify_titles
+from careerlens.report.csv_export import safe_cell
 
 OUT_COLUMNS = ("title", "role", "level", "specialisation", "confidence")
 
@@ -48,11 +49,15 @@ def read_titles(file: str, column: str = "title") -> list[str]:
 
 
 def write_classes(titles: Iterable[str], classes: Iterable[TitleClass], out: TextIO) -> None:
-    """Write `title,role,level,specialisation,confidence` rows, the title text exactly as read."""
+    """Write `title,role,level,specialisation,confidence` rows, the title text as read.
+
+    A title that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(OUT_COLUMNS)
     for title, tc in zip(titles, classes, strict=True):
-        writer.writerow([title, tc.role, tc.level, tc.specialisation or "", f"{tc.confidence:.2f}"])
+        spec = tc.specialisation or ""
+        writer.writerow([safe_cell(title), tc.role, tc.level, spec, f"{tc.confidence:.2f}"])
 
 
 def classify_titles_cmd(
