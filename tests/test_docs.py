@@ -262,9 +262,6 @@ LEAVES = {p: c for p, c in COMMANDS.items() if not is_group(c)}
 # Commands without --json, and why.
 NO_JSON = {
     ("serve",): "runs the web server; the JSON API is /api/v1",
-    ("classify-titles",): "its output is CSV (documented in docs/json-schema.md)",
-    ("extract-skills",): "its output is JSON lines already (documented in docs/json-schema.md)",
-    ("version",): "prints only the version string",
 }
 
 

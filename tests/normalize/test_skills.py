@@ -284,3 +284,17 @@ def test_extract_file_is_the_programmatic_entry_point() -> None:
     assert [r["id"] for r in records] == ["j1", "j2", "j3"]
     with pytest.raises(InputError, match="available columns"):
         extract_file(FIXTURES / "postings.jsonl", column="description", id_column="job_id")
+
+
+def test_cli_json_is_one_array_of_the_same_records() -> None:
+    lines = runner.invoke(app, ["extract-skills", str(FIXTURES / "postings.csv")])
+    array = runner.invoke(app, ["extract-skills", str(FIXTURES / "postings.csv"), "--json"])
+    assert lines.exit_code == 0 and array.exit_code == 0
+    assert json.loads(array.stdout) == [json.loads(line) for line in lines.stdout.splitlines()]
+
+
+def test_version_json() -> None:
+    from careerlens import __version__
+
+    result = runner.invoke(app, ["version", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == {"version": __version__}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from careerlens.cli.main import app
+from careerlens.cli.titles import OUT_COLUMNS
 from careerlens.normalize.titles import LEVELS, ROLES, TitleClass, classify_title, classify_titles
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "titles"
@@ -291,3 +293,16 @@ def test_classify_titles_csv_is_safe_from_formula_injection(tmp_path: Path) -> N
     assert [r["title"][0] for r in rows] == ["'", "'", "D"]
     assert rows[0]["title"] == '\'=HYPERLINK("http://x","Data Scientist")'
     assert rows[2]["title"] == "Data Engineer"
+
+
+def test_classify_titles_json_has_the_csv_fields_in_order(tmp_path: Path) -> None:
+    src = tmp_path / "titles.csv"
+    src.write_text("title\nSr. Machine Learning Engineer\nHead of Data Science\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify-titles", str(src), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [list(r) for r in rows] == [list(OUT_COLUMNS)] * 2
+    assert [(r["role"], r["level"]) for r in rows] == [
+        ("machine_learning_engineer", "senior"),
+        ("ml_leadership", "executive"),
+    ]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from careerlens.cli.common import err_console, user_errors
+from careerlens.cli.common import JsonOption, err_console, user_errors
 from careerlens.errors import InputError
 
 PROGRESS_MIN_ROWS = 500  # below this a progress bar is just noise
@@ -85,6 +85,12 @@ def extract_file(
     return list(extract_rows(rows, column, id_column))
 
 
+def _write_array(records: Iterator[dict[str, Any]], out: TextIO, total: int) -> None:
+    """--json: the records as one JSON array."""
+    json.dump(list(records), out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
 def _write(records: Iterator[dict[str, Any]], out: TextIO, total: int) -> None:
     if total < PROGRESS_MIN_ROWS:
         for rec in records:
@@ -124,9 +130,13 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", help="Write JSON lines here instead of stdout.")
         ] = None,
+        as_json: JsonOption = False,
     ) -> None:
-        """Find the canonical skills of each description: one {"id", "skills"} JSON line per row, in order."""
-        with user_errors(False):
+        """Find the canonical skills of each description: one {"id", "skills"} JSON line per row, in order.
+
+        With --json the same objects come as one JSON array instead of JSON lines.
+        """
+        with user_errors(as_json):
             columns, rows = read_rows(file)
             _require(columns, column, file, "--column")
             # an explicitly different id column must exist; the default "id" falls back to row numbers
@@ -134,12 +144,13 @@ def register(app: typer.Typer) -> None:
                 _require(columns, id_column, file, "--id-column")
             use_id: str | None = id_column if id_column in columns else None
             records = extract_rows(rows, column, use_id)
+            write = _write_array if as_json else _write
             if out is None:
-                _write(records, sys.stdout, len(rows))
+                write(records, sys.stdout, len(rows))
             else:
                 try:
                     with out.open("w", encoding="utf-8") as fh:
-                        _write(records, fh, len(rows))
+                        write(records, fh, len(rows))
                 except OSError as exc:
                     raise InputError(f"cannot write: {exc.strerror}", file=str(out)) from None
                 err_console.print(f"wrote {len(rows)} rows to {out}", highlight=False)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import json
 
 import typer
+
+from careerlens.cli.common import JsonOption
 
 app = typer.Typer(
     name="careerlens",
@@ -22,11 +25,11 @@ for _name in COMMAND_MODULES:
 
 
 @app.command()
-def version() -> None:
+def version(as_json: JsonOption = False) -> None:
     """Print the careerlens version."""
     from careerlens import __version__
 
-    typer.echo(__version__)
+    typer.echo(json.dumps({"version": __version__}) if as_json else __version__)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from careerlens.cli.common import user_errors
+from careerlens.cli.common import JsonOption, user_errors
 from careerlens.errors import InputError
 from careerlens.normalize.titles import TitleClass, classify_titles
 from careerlens.report.csv_export import safe_cell
@@ -60,6 +61,22 @@ def write_classes(titles: Iterable[str], classes: Iterable[TitleClass], out: Tex
         writer.writerow([safe_cell(title), tc.role, tc.level, spec, f"{tc.confidence:.2f}"])
 
 
+def write_json(titles: Iterable[str], classes: Iterable[TitleClass], out: TextIO) -> None:
+    """The same rows as a JSON array of objects (titles as read: JSON cells are never run as formulas)."""
+    rows = [
+        {
+            "title": t,
+            "role": c.role,
+            "level": c.level,
+            "specialisation": c.specialisation,
+            "confidence": c.confidence,
+        }
+        for t, c in zip(titles, classes, strict=True)
+    ]
+    json.dump(rows, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
 def classify_titles_cmd(
     file: Annotated[
         str, typer.Argument(help="CSV file with a header row, or '-' to read one title per line from stdin.")
@@ -71,19 +88,24 @@ def classify_titles_cmd(
         Path | None,
         typer.Option("--out", "-o", help="Write the CSV here instead of to stdout.", dir_okay=False),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Classify job titles into role, level and specialisation.
 
-    Writes CSV with the columns title,role,level,specialisation,confidence, one row per input row, in order.
+    Writes CSV with the columns title,role,level,specialisation,confidence, one row per input row, in order
+    (with --json: a JSON array of objects with the same fields).
     """
-    with user_errors():
+    with user_errors(as_json):
         titles = read_titles(file, column)
         classes = classify_titles(titles)
-        if out is None:
-            write_classes(titles, classes, sys.stdout)
-            return
         buf = io.StringIO()
-        write_classes(titles, classes, buf)
+        if as_json:
+            write_json(titles, classes, buf)
+        else:
+            write_classes(titles, classes, buf)
+        if out is None:
+            sys.stdout.write(buf.getvalue())
+            return
         try:
             out.write_text(buf.getvalue(), encoding="utf-8", newline="")
         except OSError as exc:
