@@ -19,6 +19,7 @@ A title the rules cannot place gets role ``other`` with a low confidence rather 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,6 +66,45 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # "Sr Data EngineerRemote",
 _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|dev)\.(?=[a-z])")
 
 
+class _Memo:
+    """Per-rules caches of the pure per-part / per-segment work (titles share most of their segments)."""
+
+    __slots__ = ("rules", "part", "match", "parse")
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.part: dict[str, tuple[str, ...]] = {}
+        self.match: dict[tuple[str, ...], tuple[_Item, ...]] = {}
+        self.parse: dict[tuple[str, tuple[str, ...], int], _Seg] = {}
+
+
+_MEMO: list[_Memo] = []
+_MEMO_MAX = 200_000  # entries per cache before it is emptied (bounds memory on unbounded inputs)
+
+
+def _memo(rules: Rules) -> _Memo:
+    if _MEMO and _MEMO[0].rules is rules:
+        return _MEMO[0]
+    m = _Memo(rules)
+    _MEMO[:] = [m]
+    return m
+
+
+def _part_tokens(part: str, rules: Rules) -> tuple[str, ...]:
+    """The English tokens of one split part (rewrites and translations applied); memoised per part."""
+    cache = _memo(rules).part
+    out = cache.get(part)
+    if out is None:
+        tokens: list[str] = []
+        for tok in _rewrite(_TOKEN_RE.findall(part), rules):
+            tokens.extend(_translate(tok, rules))
+        out = tuple(tokens)
+        if len(cache) >= _MEMO_MAX:
+            cache.clear()
+        cache[part] = out
+    return out
+
+
 def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
     """Split a title into (separator before, English tokens) segments."""
     s = fold(_CAMEL_RE.sub(" ", title))
@@ -85,9 +125,7 @@ def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
         if i % 2 == 1:
             sep = part.strip() or "-"
             continue
-        tokens: list[str] = []
-        for tok in _rewrite(_TOKEN_RE.findall(part), rules):
-            tokens.extend(_translate(tok, rules))
+        tokens = list(_part_tokens(part, rules))
         if "ia" in tokens and not (sep == "," and tokens == ["ia"]):  # French/Spanish "IA", not ", IA" (Iowa)
             tokens = ["ai" if t == "ia" else t for t in tokens]
         if tokens:
@@ -148,6 +186,8 @@ class _Seg:
     funcs: list[Function] = field(default_factory=list)
     rank_kinds: frozenset[str] = frozenset()
     carry: int = 0
+    level_rank: int = -1  # memo of _seg_level (-1: not computed yet)
+    specs: frozenset[str] | None = None  # memo of _seg_specs
 
     @property
     def bare_rank(self) -> bool:
@@ -156,6 +196,18 @@ class _Seg:
 
 def _match(tokens: list[str], rules: Rules) -> list[_Item]:
     """Greedy longest match of lexicon phrases; unknown words become empty items (they separate phrases)."""
+    cache = _memo(rules).match
+    key = tuple(tokens)
+    items = cache.get(key)
+    if items is None:
+        items = tuple(_match_uncached(tokens, rules))
+        if len(cache) >= _MEMO_MAX:
+            cache.clear()
+        cache[key] = items
+    return list(items)
+
+
+def _match_uncached(tokens: list[str], rules: Rules) -> list[_Item]:
     items: list[_Item] = []
     i = 0
     while i < len(tokens):
@@ -204,7 +256,22 @@ def _family_lead(role: str, rules: Rules) -> str:
 
 
 def _parse(sep: str, tokens: list[str], rules: Rules, carry: int = 0) -> _Seg:
-    """Read one segment as modifiers HEAD [prep complement]; ``carry`` tokens in front came from 'X /' ."""
+    """Read one segment as modifiers HEAD [prep complement]; ``carry`` tokens in front came from 'X /' .
+
+    Memoised per (sep, tokens, carry): the segment returned is shared, so callers must not change it (copy it
+    first, as ``_merge_headless`` does to set ``sep``)."""
+    cache = _memo(rules).parse
+    key = (sep, tuple(tokens), carry)
+    seg = cache.get(key)
+    if seg is None:
+        seg = _parse_uncached(sep, tokens, rules, carry)
+        if len(cache) >= _MEMO_MAX:
+            cache.clear()
+        cache[key] = seg
+    return seg
+
+
+def _parse_uncached(sep: str, tokens: list[str], rules: Rules, carry: int) -> _Seg:
     items = _match(tokens, rules)
     seg = _Seg(sep, tokens, items, rank_kinds=rules.rank, carry=carry)
     seg.funcs = [it.entry.func for it in items if it.entry.func is not None]
@@ -358,46 +425,58 @@ def _level(segs: list[_Seg], rules: Rules) -> str:
     """The highest level cue in the title; numerals count after a head noun, alone, or (roman) at the end."""
     best = 0
     for seg in segs:
-        items = seg.items
-        only_levels = all(
-            it.entry.cue or it.words[0] in NUMERAL_LEVEL or it.words[0] == "level" for it in items
-        )
-        prev: _Item | None = None
-        for n, it in enumerate(items):
-            level = it.entry.cue
-            if it.words == ("staff",) and n == len(items) - 1 and prev is not None and prev.entry.cue is None:
-                level = None  # "Temporary staff": a rank only in front of a role ("Staff Engineer")
-            if (
-                level == "lead"
-                and it.words == ("manager",)
-                and prev is not None
-                and prev.entry.func is not None
-            ):
-                if not prev.entry.func.team_manager:
-                    level = None
-            word = it.words[0] if len(it.words) == 1 else ""
-            if level is None and word in NUMERAL_LEVEL:
-                after_head = prev is not None and (
-                    _is_head(prev) or prev.words[0] in NUMERAL_LEVEL or prev.words == ("level",)
-                )
-                at_end = not word.isdigit() and all(x.words[0] in NUMERAL_LEVEL for x in items[n:])
-                if after_head or only_levels or (at_end and prev is not None):
-                    level = NUMERAL_LEVEL[word]
-            if level is not None:
-                best = max(best, LEVEL_RANK[level])
-            prev = it
+        if seg.level_rank < 0:
+            seg.level_rank = _seg_level(seg)
+        best = max(best, seg.level_rank)
     return LEVELS[best]
+
+
+def _seg_level(seg: _Seg) -> int:
+    """The rank of the highest level cue of one segment (a pure function of its items)."""
+    best = 0
+    items = seg.items
+    only_levels = all(it.entry.cue or it.words[0] in NUMERAL_LEVEL or it.words[0] == "level" for it in items)
+    prev: _Item | None = None
+    for n, it in enumerate(items):
+        level = it.entry.cue
+        if it.words == ("staff",) and n == len(items) - 1 and prev is not None and prev.entry.cue is None:
+            level = None  # "Temporary staff": a rank only in front of a role ("Staff Engineer")
+        if level == "lead" and it.words == ("manager",) and prev is not None and prev.entry.func is not None:
+            if not prev.entry.func.team_manager:
+                level = None
+        word = it.words[0] if len(it.words) == 1 else ""
+        if level is None and word in NUMERAL_LEVEL:
+            after_head = prev is not None and (
+                _is_head(prev) or prev.words[0] in NUMERAL_LEVEL or prev.words == ("level",)
+            )
+            at_end = not word.isdigit() and all(x.words[0] in NUMERAL_LEVEL for x in items[n:])
+            if after_head or only_levels or (at_end and prev is not None):
+                level = NUMERAL_LEVEL[word]
+        if level is not None:
+            best = max(best, LEVEL_RANK[level])
+        prev = it
+    return best
 
 
 def _specialisation(segs: list[_Seg], rules: Rules) -> str | None:
     found: set[str] = set()
     for seg in segs:
-        for it in seg.items:
-            if it.entry.func is not None and it.entry.func.spec:
-                found.add(it.entry.func.spec)
-            if it.words in rules.spec_phrases:
-                found.add(rules.spec_phrases[it.words])
+        if seg.specs is None:
+            seg.specs = _seg_specs(seg, rules)
+        found.update(seg.specs)
+    if not found:
+        return None
     return next((s for s in rules.spec_order if s in found), None)
+
+
+def _seg_specs(seg: _Seg, rules: Rules) -> frozenset[str]:
+    found: set[str] = set()
+    for it in seg.items:
+        if it.entry.func is not None and it.entry.func.spec:
+            found.add(it.entry.func.spec)
+        if it.words in rules.spec_phrases:
+            found.add(rules.spec_phrases[it.words])
+    return frozenset(found)
 
 
 def _split_and(sep: str, tokens: list[str], rules: Rules) -> list[tuple[str, list[str]]]:
@@ -424,6 +503,7 @@ def _merge_headless(raw: list[tuple[str, list[str]]], rules: Rules) -> list[_Seg
     for idx, (sep, tokens) in enumerate(pieces):
         seg = _parse(carry_sep if carry else sep, carry + tokens, rules, carry=len(carry))
         if carry and seg.head is not None:
+            seg = copy.copy(seg)  # _parse's segments are shared
             seg.sep = sep  # "X with a / b / Data Scientist": the titled part after the last '/' is joined
         nxt = pieces[idx + 1][0] if idx + 1 < len(pieces) else ""
         if seg.head is None and nxt in _JOINERS and idx + 1 < len(pieces):
