@@ -162,30 +162,46 @@ def _premium_rows(
           AND EXISTS (SELECT 1 FROM posting_skills s WHERE s.posting_id = p.posting_id)
         ORDER BY p.posting_id
         """
-    ).fetchall()
+    ).fetchnumpy()
+    # one entry per (salaried posting, skill), ordered by posting: the posting's row in ``facts`` (its rank
+    # by posting_id) and the skill's code
     skill_rows = con.execute(
         """
-        SELECT DISTINCT s.posting_id, s.skill FROM posting_skills s
-        JOIN postings p ON p.posting_id = s.posting_id
-        WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
+        WITH f AS (
+            SELECT p.posting_id, row_number() OVER (ORDER BY p.posting_id) - 1 AS idx
+            FROM postings p
+            WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
+              AND EXISTS (SELECT 1 FROM posting_skills s WHERE s.posting_id = p.posting_id)),
+        ps AS (
+            SELECT DISTINCT s.posting_id, s.skill FROM posting_skills s
+            JOIN postings p ON p.posting_id = s.posting_id
+            WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0)
+        SELECT f.idx, ps.skill FROM ps JOIN f USING (posting_id) ORDER BY f.idx
         """
-    ).fetchall()
-    index_of = {pid: i for i, (pid, *_rest) in enumerate(facts)}
-    skill_names = sorted({skill for _pid, skill in skill_rows})
-    code_of = {name: c for c, name in enumerate(skill_names)}
-    # one entry per (salaried posting, skill): the posting's row in ``facts`` and the skill's code
-    pair_post = np.array([index_of[pid] for pid, _ in skill_rows], dtype=np.int64)
-    pair_skill = np.array([code_of[skill] for _, skill in skill_rows], dtype=np.int64)
+    ).fetchnumpy()
+    n_facts = len(facts["posting_id"])
+    skill_col = np.asarray(skill_rows["skill"], dtype=object)
+    names_arr, inverse = np.unique(skill_col, return_inverse=True)
+    skill_names: list[str] = [str(x) for x in names_arr.tolist()]
+    pair_post = np.asarray(skill_rows["idx"], dtype=np.int64)
+    pair_skill = np.asarray(inverse, dtype=np.int64).reshape(-1)
+    # CSR: the pairs of fact i are pair_skill[offsets[i]:offsets[i + 1]]
+    degree = np.bincount(pair_post, minlength=n_facts).astype(np.int64)
+    offsets = np.zeros(n_facts + 1, dtype=np.int64)
+    np.cumsum(degree, out=offsets[1:])
 
     # cell key (role, level, country) → rows of facts; a posting belongs to four cells (detail and roll-ups)
     cells: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for idx, (_pid, role, level, country, _pay) in enumerate(facts):
+    roles = _as_list(facts["role"])
+    levels = _as_list(facts["level"])
+    countries = _as_list(facts["country"])
+    for idx, (role, level, country) in enumerate(zip(roles, levels, countries, strict=True)):
         keys = {(role, level, ALL), (role, ALL, ALL)}
         if country:
             keys |= {(role, level, country), (role, ALL, country)}
         for key in keys:
             cells[key].append(idx)
-    pay = np.array([f[4] for f in facts], dtype=np.float64)
+    pay = np.asarray(facts["salary_usd"], dtype=np.float64)
 
     out: dict[str, list[Any]] = {c: [] for c in _PREMIUM_COLUMNS}
     for (role, level, country), members in sorted(cells.items()):
@@ -193,12 +209,13 @@ def _premium_rows(
         members_arr = members_arr[np.argsort(pay[members_arr], kind="stable")]
         values = pay[members_arr]
         n = values.size
-        # position of each fact in this cell's pay order (−1: not in the cell), then the pairs of the cell
-        pos_of = np.full(pay.size, -1, dtype=np.int64)
-        pos_of[members_arr] = np.arange(n)
-        in_cell = pos_of[pair_post] >= 0
-        pos, codes = pos_of[pair_post[in_cell]], pair_skill[in_cell]
-        order = np.lexsort((pos, codes))
+        # the pairs of the cell's facts: each with the fact's position in this cell's pay order
+        counts_m = degree[members_arr]
+        total = int(counts_m.sum())
+        pos = np.repeat(np.arange(n, dtype=np.int64), counts_m)
+        starts_m = np.repeat(offsets[members_arr] - (np.cumsum(counts_m) - counts_m), counts_m)
+        codes = pair_skill[starts_m + np.arange(total, dtype=np.int64)]
+        order = np.argsort(codes, kind="stable")  # by skill, then position (pos is ascending)
         pos, codes = pos[order], codes[order]
         uniq, starts, counts = np.unique(codes, return_index=True, return_counts=True)
         for code, start, n_with in zip(uniq.tolist(), starts.tolist(), counts.tolist(), strict=True):
@@ -222,6 +239,15 @@ def _premium_rows(
             ):
                 out[col].append(value)
     return out
+
+
+def _as_list(col: Any) -> list[Any]:
+    """A fetched column as a list of Python values (masked entries, i.e. SQL NULLs, as None)."""
+    if isinstance(col, np.ma.MaskedArray):
+        return [
+            None if m else v for v, m in zip(col.data.tolist(), np.ma.getmaskarray(col).tolist(), strict=True)
+        ]
+    return list(col.tolist())
 
 
 def _sorted_median(x: NDArray[np.float64]) -> float:
