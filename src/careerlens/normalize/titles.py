@@ -53,9 +53,9 @@ class TitleClass:
 
 # -------------------------------------------------------------------------------------- tokenising
 _JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
-_SPLIT_RE = re.compile(
-    r"\s*(/|\\|\||\bor\b|\bou\b|\boder\b|\bwith\b|\bcon\b|\bmit\b|\bavec\b|[,;:()\[\]{}•·–—]|\s-+\s*|-+\s)\s*"
-)
+# no leading \s*: whitespace left at a part's end makes no token, and the separator is stripped; one character
+# class for the one-character separators (a leading \s* and an alternative per character were 2x slower)
+_SPLIT_RE = re.compile(r"([/\\|,;:()\[\]{}•·–—]|\b(?:or|ou|oder|with|con|mit|avec)\b|\s-+\s*|-+\s)\s*")
 _INNER_HYPHEN_RE = re.compile(r"(?<=\S)[-_](?=\S)")
 _HEAD_HYPHEN_RE = re.compile(r"\b([a-z]+)-(?=[a-z])")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
