@@ -223,9 +223,8 @@ def _premium_rows(
             n_without = n - n_with
             figures: tuple[Any, ...] = (None, None, None, None, None, True)
             if n_with >= min_cell and n_without >= min_cell:
-                mask = np.zeros(n, dtype=bool)
-                mask[pos[start : start + n_with]] = True
-                w, wo = values[mask], values[~mask]  # both stay sorted
+                taken = pos[start : start + n_with]  # ascending positions of the postings with the skill
+                w, wo = values[taken], np.delete(values, taken)  # both stay sorted
                 med_w, med_wo = _sorted_median(w), _sorted_median(wo)
                 # a seed per cell, so a cell's interval does not depend on which other cells exist
                 rng = np.random.default_rng([seed, zlib.crc32(f"{role}|{level}|{country}|{skill}".encode())])
