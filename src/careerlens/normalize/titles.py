@@ -20,6 +20,7 @@ A title the rules cannot place gets role ``other`` with a low confidence rather 
 from __future__ import annotations
 
 import copy
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -541,10 +542,18 @@ def classify_titles(titles: Iterable[str | None]) -> list[TitleClass]:
     """Classify a whole column: each distinct title is classified once, results come back in input order."""
     seen: dict[str | None, TitleClass] = {}
     out: list[TitleClass] = []
-    for title in titles:
-        tc = seen.get(title)
-        if tc is None:
-            tc = classify_title(title if isinstance(title, str) else "")
-            seen[title] = tc
-        out.append(tc)
+    # The classifier makes no reference cycles, but its caches hold ~10^5 objects that every full collection
+    # would walk again while a large column allocates: pause the cyclic collector for the batch (~1.4x).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for title in titles:
+            tc = seen.get(title)
+            if tc is None:
+                tc = classify_title(title if isinstance(title, str) else "")
+                seen[title] = tc
+            out.append(tc)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return out
