@@ -118,7 +118,8 @@ def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
     s = s.replace(".", "").replace("'", " ").replace("’", " ").replace("&", " and ").replace("+", " and ")
     if "-" in s:  # "Data Scientist-Manager": a hyphen right after a head noun ends that title part
         s = _HEAD_HYPHEN_RE.sub(lambda m: m.group(1) + (" - " if (m.group(1),) in rules.heads else " "), s)
-    s = _INNER_HYPHEN_RE.sub(" ", s)
+    if "-" in s or "_" in s:
+        s = _INNER_HYPHEN_RE.sub(" ", s)
     parts = _SPLIT_RE.split(s)
     out: list[tuple[str, list[str]]] = []
     sep = ""
@@ -166,7 +167,7 @@ def _translate(tok: str, rules: Rules) -> tuple[str, ...]:
 
 
 # ----------------------------------------------------------------------------------------- parsing
-@dataclass
+@dataclass(slots=True)
 class _Item:
     entry: Entry
     words: tuple[str, ...]
