@@ -217,7 +217,10 @@ def _premium_rows(
         codes = pair_skill[starts_m + np.arange(total, dtype=np.int64)]
         order = np.argsort(codes, kind="stable")  # by skill, then position (pos is ascending)
         pos, codes = pos[order], codes[order]
-        uniq, starts, counts = np.unique(codes, return_index=True, return_counts=True)
+        # codes are sorted: runs of equal codes are the skills of the cell (what np.unique would return)
+        starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if codes.size else codes
+        uniq = codes[starts]
+        counts = np.diff(np.append(starts, codes.size))
         for code, start, n_with in zip(uniq.tolist(), starts.tolist(), counts.tolist(), strict=True):
             skill = skill_names[code]
             n_without = n - n_with
