@@ -70,10 +70,16 @@ _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|d
 class _Memo:
     """Per-rules caches of the pure per-part / per-segment work (titles share most of their segments)."""
 
-    __slots__ = ("rules", "part", "match", "parse")
+    __slots__ = ("rules", "part", "token", "match", "parse", "lengths")
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
+        self.token: dict[str, tuple[str, ...]] = {}  # _translate
+        lengths: dict[str, set[int]] = {}
+        for key in rules.lexicon:
+            lengths.setdefault(key[0], set()).add(len(key))
+        # the lengths of the lexicon phrases starting with a word, longest first (the only ones worth trying)
+        self.lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
         self.part: dict[str, tuple[str, ...]] = {}
         self.match: dict[tuple[str, ...], tuple[_Item, ...]] = {}
         self.parse: dict[tuple[str, tuple[str, ...], int], _Seg] = {}
@@ -97,8 +103,12 @@ def _part_tokens(part: str, rules: Rules) -> tuple[str, ...]:
     out = cache.get(part)
     if out is None:
         tokens: list[str] = []
+        translated = _memo(rules).token
         for tok in _rewrite(_TOKEN_RE.findall(part), rules):
-            tokens.extend(_translate(tok, rules))
+            words = translated.get(tok)
+            if words is None:
+                words = translated[tok] = _translate(tok, rules)
+            tokens.extend(words)
         out = tuple(tokens)
         if len(cache) >= _MEMO_MAX:
             cache.clear()
@@ -137,6 +147,8 @@ def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
 
 def _rewrite(words: list[str], rules: Rules) -> list[str]:
     """Multi-word rewrites ("machine learning" -> "ml", "vice president" -> "vp"), longest first."""
+    if rules.rewrite_len.keys().isdisjoint(words):
+        return words
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -209,19 +221,27 @@ def _match(tokens: list[str], rules: Rules) -> list[_Item]:
     return list(items)
 
 
+_UNKNOWN = Entry()  # shared by every unknown word (entries are never changed after loading)
+
+
 def _match_uncached(tokens: list[str], rules: Rules) -> list[_Item]:
     items: list[_Item] = []
+    lexicon = rules.lexicon
+    lengths = _memo(rules).lengths
+    size = len(tokens)
     i = 0
-    while i < len(tokens):
-        for n in range(min(rules.max_len.get(tokens[i], 0), len(tokens) - i), 0, -1):
+    while i < size:
+        for n in lengths.get(tokens[i], ()):
+            if n > size - i:
+                continue
             key = tuple(tokens[i : i + n])
-            e = rules.lexicon.get(key)
+            e = lexicon.get(key)
             if e is not None:
                 items.append(_Item(e, key, i))
                 i += n
                 break
         else:
-            items.append(_Item(Entry(), (tokens[i],), i))
+            items.append(_Item(_UNKNOWN, (tokens[i],), i))
             i += 1
     return items
 
