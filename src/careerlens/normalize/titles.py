@@ -541,6 +541,8 @@ def _merge_headless(raw: list[tuple[str, list[str]]], rules: Rules) -> list[_Seg
 @lru_cache(maxsize=200_000)
 def classify_title(title: str) -> TitleClass:
     """Classify one job title into the role and level ids of labels/ROLES.md."""
+    if classify_title.cache_info().currsize == 0:
+        _MEMO.clear()  # classify_title.cache_clear() empties the per-segment caches too (a cold start)
     rules = load_rules()
     segs = _merge_headless(_segments(title or "", rules), rules)
     if not segs:
