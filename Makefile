@@ -48,5 +48,6 @@ bench: dev
 	$(BIN)/python benchmarks/eval_titles.py
 	$(BIN)/python benchmarks/eval_skills.py
 	$(BIN)/python benchmarks/skills_throughput.py
+	$(BIN)/python benchmarks/titles_throughput.py
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/api_load.py
