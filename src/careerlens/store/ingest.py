@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,9 @@ def ingest(
     return result
 
 
+_TITLES_SQL = "SELECT DISTINCT title FROM _in_conv WHERE q_field IS NULL ORDER BY 1"
+
+
 def _classify(titles: list[str]) -> pa.Table:
     from careerlens.normalize.titles import classify_titles
 
@@ -172,8 +176,7 @@ class _Job:
     def classify_titles(self) -> None:
         """_in_titles: the classifier run once per distinct title of the rows that passed the checks."""
         self.stage("classify titles")
-        sql = "SELECT DISTINCT title FROM _in_conv WHERE q_field IS NULL ORDER BY 1"
-        self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(sql).fetchall()]))
+        self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(_TITLES_SQL).fetchall()]))
 
     def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
         """q_field, q_reason columns: the first failing check (condition, staging field, reason SQL) wins."""
@@ -329,11 +332,11 @@ class _Job:
                    j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
                    CASE WHEN j.rows_collapsed = 1 THEN v.salary_original END,
                    gc.iso2, gc.region, gr.iso2, v.remote_ratio, v.company_size
-            FROM _in_jobs j JOIN _in_conv v ON v.row_number = j.kept_row
+            FROM _in_rows j JOIN _in_conv v ON v.row_number = j.kept_row
             LEFT JOIN _in_titles t ON t.title = v.title
             LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
             LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
-            WHERE j.kept_row = j.canon_row
+            WHERE j.row_number = j.kept_row AND j.kept_row = j.canon_row
             """,
             [self.rid, self.sha, self.reader.label],
         )
@@ -341,10 +344,10 @@ class _Job:
     def dedup_salaries(self) -> None:
         """Range pairs (adjacent rows, equal attributes) → one job; then identical jobs → exact duplicates.
 
-        Windows share one ORDER BY (a single sort): ``seq`` numbers the rows that passed the checks,
-        ``run_start`` is the ``seq`` where the current run of equal attributes began, and
-        ``(seq - run_start) // 2`` pairs rows within the run. Jobs are then a plain GROUP BY;
-        ``canon_row`` is the first job of its kind.
+        One row per source row in ``_in_rows``, from windows over one order (file order): ``seq`` numbers the
+        rows that passed the checks, ``run_start`` is the ``seq`` where the current run of equal attributes
+        began, and ``(seq - run_start) // 2`` pairs rows within the run, so a pair's rows are neighbours and
+        ``lag``/``lead`` give each row its partner. ``canon_row`` is the first job of its kind.
         """
         run_start = (
             "max(CASE WHEN brk THEN seq END) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)"
@@ -352,36 +355,45 @@ class _Job:
             else "seq"
         )
         self.temp(
-            "_in_paired",
+            "_in_rows",
             f"""
             WITH v AS (
                 SELECT row_number, attr_key, salary_usd, row_number() OVER (ORDER BY row_number) AS seq,
                        attr_key IS DISTINCT FROM lag(attr_key) OVER (ORDER BY row_number) AS brk
                 FROM _in_conv WHERE q_field IS NULL),
-            r AS (SELECT row_number, attr_key, salary_usd, seq, {run_start} AS run_start FROM v)
-            SELECT row_number, attr_key, salary_usd, run_start, (seq - run_start) // 2 AS pair_no FROM r
-            """,
-        )
-        self.temp(
-            "_in_jobs",
-            """
-            WITH j AS (
-                SELECT run_start, pair_no, min(row_number) AS kept_row, count(*)::INTEGER AS rows_collapsed,
-                       avg(salary_usd) AS salary_usd, min(salary_usd) AS salary_usd_min,
-                       max(salary_usd) AS salary_usd_max, any_value(attr_key) AS attr_key
-                FROM _in_paired GROUP BY run_start, pair_no)
-            SELECT *, min(kept_row) OVER (
-                          PARTITION BY attr_key, salary_usd_min, salary_usd_max, rows_collapsed) AS canon_row
+            r AS (SELECT row_number, attr_key, salary_usd, seq, {run_start} AS run_start FROM v),
+            p AS (SELECT *, (seq - run_start) // 2 AS pair_no FROM r),
+            n AS (
+                SELECT row_number, attr_key, salary_usd,
+                       run_start = lag(run_start) OVER w AND pair_no = lag(pair_no) OVER w AS second,
+                       run_start = lead(run_start) OVER w AND pair_no = lead(pair_no) OVER w AS first,
+                       lag(row_number) OVER w AS prev_row, lag(salary_usd) OVER w AS prev_usd,
+                       lead(salary_usd) OVER w AS next_usd
+                FROM p WINDOW w AS (ORDER BY row_number)),
+            j AS (
+                SELECT row_number, attr_key,
+                       CASE WHEN second THEN prev_row ELSE row_number END AS kept_row,
+                       CASE WHEN second OR first THEN 2 ELSE 1 END::INTEGER AS rows_collapsed,
+                       CASE WHEN second THEN prev_usd WHEN first THEN next_usd END AS partner_usd, salary_usd
+                FROM n)
+            SELECT row_number, kept_row, rows_collapsed,
+                   CASE WHEN partner_usd IS NULL THEN salary_usd ELSE (salary_usd + partner_usd) / 2 END
+                       AS salary_usd,
+                   least(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_min,
+                   greatest(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_max,
+                   min(kept_row) OVER (
+                       PARTITION BY attr_key, least(salary_usd, coalesce(partner_usd, salary_usd)),
+                                    greatest(salary_usd, coalesce(partner_usd, salary_usd)), rows_collapsed)
+                       AS canon_row
             FROM j
             """,
         )
         self.write_duplicates(
             """
-            SELECT p.row_number, j.canon_row AS kept_row_number,
-                   CASE WHEN j.kept_row <> j.canon_row OR j.salary_usd_min = j.salary_usd_max
+            SELECT row_number, canon_row AS kept_row_number,
+                   CASE WHEN kept_row <> canon_row OR salary_usd_min = salary_usd_max
                         THEN 'exact_duplicate' ELSE 'range_pair' END AS rule
-            FROM _in_paired p JOIN _in_jobs j USING (run_start, pair_no)
-            WHERE p.row_number <> j.kept_row OR j.kept_row <> j.canon_row
+            FROM _in_rows WHERE row_number <> kept_row OR kept_row <> canon_row
             """
         )
 
@@ -450,21 +462,29 @@ class _Job:
             """,
         )
         self.write_quarantine()
-        self.stage("write")
-        self.dedup_postings()
-        base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
-        self.temp(
-            "_in_facts",
-            f"""
-            SELECT {int(base)} + row_number AS posting_id, *
-            FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
-            """,
-        )
-        self.classify_titles()
-        pairs = con.execute(
-            "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
-        ).fetchall()
-        self.geo_temp([(a, b) for a, b in pairs], postings=True)
+        self.stage("classify titles")
+        # the classifier is pure Python and DuckDB releases the GIL while it runs a statement: classify the
+        # distinct titles in a thread while the duplicates, facts and skills are worked out in SQL
+        titles = [r[0] for r in con.execute(_TITLES_SQL).fetchall()]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="careerlens-titles") as pool:
+            classes = pool.submit(_classify, titles)
+            self.stage("write")
+            self.dedup_postings()
+            base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
+            self.temp(
+                "_in_facts",
+                f"""
+                SELECT {int(base)} + row_number AS posting_id, *
+                FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
+                """,
+            )
+            pairs = con.execute(
+                "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
+            ).fetchall()
+            self.geo_temp([(a, b) for a, b in pairs], postings=True)
+            self.stage("extract skills")
+            self.link_skills()
+            self.arrow_temp("_in_titles", classes.result())
         con.execute(
             """
             INSERT INTO postings
@@ -479,8 +499,6 @@ class _Job:
             """,
             [self.rid, self.sha, self.reader.label],
         )
-        self.stage("extract skills")
-        self.link_skills()
         if refresh:
             try:
                 from careerlens.store.aggregates import refresh_aggregates

@@ -195,7 +195,8 @@ def _export(con: Any, out: Path, salary_runs: list[str]) -> dict[str, int]:
         "ingest_runs": "SELECT * FROM ingest_runs ORDER BY file_path, run_id",
     }
     aggs = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'agg_%' ORDER BY 1"
+        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'agg_%' "
+        "AND table_catalog = current_database() ORDER BY 1"
     ).fetchall()
     for (name,) in aggs:
         queries[name] = f"SELECT * FROM {name} ORDER BY ALL"
