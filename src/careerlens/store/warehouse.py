@@ -223,8 +223,32 @@ def open_snapshot(snapshot_dir: str | Path) -> Store:
     return Store(con, "snapshot", label, path=d, manifest=manifest)
 
 
-def open_store(settings: Settings) -> Store:
-    """The user's warehouse if its file exists, else the bundled snapshot (read-only)."""
+def open_warehouse_copy(path: str | Path) -> Store:
+    """An in-memory copy of a warehouse file, for long-lived readers such as the web server.
+
+    Why: DuckDB lets a process write a file only while no other process has it open, so a server that kept the
+    warehouse open would make every ``careerlens ingest`` into it fail. The copy holds the file only while it
+    is read; the reader reopens it when the file changes (``StoreHandle`` in the web app).
+    """
+    p = Path(path).expanduser()
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{_sql_path(p)}' AS disk (READ_ONLY)")
+        con.execute("COPY FROM DATABASE disk TO memory")
+        con.execute("DETACH disk")
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(
+            f"cannot read the warehouse {p}: {str(exc).splitlines()[0]}",
+            hint="if an ingest is writing it, try again when it has finished",
+        ) from None
+    apply_schema(con)
+    return Store(con, "warehouse", f"warehouse {p.name}", path=p)
+
+
+def open_store(settings: Settings, *, copy: bool = False) -> Store:
+    """The user's warehouse if its file exists (``copy``: an in-memory copy of it), else the bundled
+    snapshot (read-only)."""
     if settings.db_path.exists():
-        return open_warehouse(settings.db_path)
+        return open_warehouse_copy(settings.db_path) if copy else open_warehouse(settings.db_path)
     return open_snapshot(settings.snapshot_dir)

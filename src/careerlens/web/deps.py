@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from careerlens.errors import KnowledgeBaseError
+from careerlens.errors import KnowledgeBaseError, StoreError
 from careerlens.settings import Settings
 from careerlens.web.errors import FeatureUnavailableError, RateLimitedError
 
@@ -107,25 +107,49 @@ class TokenBucket:
 
 
 class StoreHandle:
-    """The app's one Store, opened on first use; a lock serialises queries on its DuckDB connection."""
+    """The app's store: an in-memory copy of the warehouse (or the snapshot), reopened when the file changes.
+
+    A copy, so the server never holds the warehouse file and ``careerlens ingest`` can write it while the
+    server runs; while an ingest holds the file, requests keep getting the last copy. A lock serialises
+    queries on the copy's DuckDB connection and swaps copies only between queries.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Any = None
-        self._open_lock = threading.Lock()
+        self._opened_as: tuple[str, ...] | None = None
         self.lock = threading.RLock()
 
     def get(self) -> Any:
-        if self._store is None:
-            with self._open_lock:
+        """The current store; call it holding ``self.lock`` (``use()`` does) so no query sees a swap."""
+        ident = self._file_identity()
+        if self._store is None or ident != self._opened_as:
+            open_store = feature("the data store", "careerlens.store.warehouse", "open_store")
+            try:
+                new = open_store(self.settings, copy=True)
+            except StoreError:
                 if self._store is None:
-                    open_store = feature("the data store", "careerlens.store.warehouse", "open_store")
-                    self._store = open_store(self.settings)
+                    raise
+                return self._store  # the file is busy (an ingest is writing it): serve the last copy
+            old, self._store, self._opened_as = self._store, new, ident
+            if old is not None:
+                old.close()
         return self._store
 
     @property
     def identity(self) -> tuple[str, ...]:
-        """What the cached results depend on: which store, and the file's modification time."""
+        """What cached results depend on: the store copy that answers now (its file's modification time).
+
+        Brings the copy up to date first, so a result is never cached under a newer file than it came from.
+        """
+        ident = self._file_identity()
+        if ident == self._opened_as:
+            return ident
+        with self.lock:
+            self.get()
+            return self._opened_as or ident
+
+    def _file_identity(self) -> tuple[str, ...]:
         path = self.settings.db_path
         try:
             mtime = str(path.stat().st_mtime_ns)
@@ -136,12 +160,12 @@ class StoreHandle:
     @contextmanager
     def use(self) -> Iterator[Any]:
         """The store, held exclusively for one library call."""
-        store = self.get()
         with self.lock:
-            yield store
+            yield self.get()
 
     def close(self) -> None:
-        store, self._store = self._store, None
+        with self.lock:
+            store, self._store = self._store, None
         if store is not None:
             store.close()
 
