@@ -401,7 +401,64 @@ class _Job:
     def run_postings(self, *, refresh: bool) -> None:
         con = self.con
         raw = self.read()
-        self.stage("normalise")
+        self.stage("classify titles")
+        # The title classifier is pure Python and DuckDB releases the GIL while it runs a statement: one quick
+        # read of the title column gives the distinct titles, which a thread classifies while SQL normalises
+        # the rows, removes duplicates and links skills (a gzip read keeps only one core busy).
+        titles = [r[0] for r in con.execute(self.titles_sql(raw)).fetchall()]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="careerlens-titles") as pool:
+            classes = pool.submit(_classify, titles)
+            self.stage("normalise")
+            self.normalise_postings(raw)
+            self.write_quarantine()
+            self.stage("write")
+            self.dedup_postings()
+            base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
+            self.temp(
+                "_in_facts",
+                f"""
+                SELECT {int(base)} + row_number AS posting_id, *
+                FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
+                """,
+            )
+            pairs = con.execute(
+                "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
+            ).fetchall()
+            self.geo_temp([(a, b) for a, b in pairs], postings=True)
+            self.stage("extract skills")
+            self.link_skills()
+            self.arrow_temp("_in_titles", classes.result())
+        con.execute(
+            """
+            INSERT INTO postings
+            SELECT f.posting_id, ?, ?, f.row_number, ?, f.title, coalesce(t.role, 'other'),
+                   coalesce(t.level, 'unspecified'), t.specialisation,
+                   f.search_category, f.company, f.location,
+                   g.iso2, g.region, f.posted_date, f.year, f.month, f.industry, f.salary_usd, f.salary_rate,
+                   f.description IS NOT NULL
+            FROM _in_facts f LEFT JOIN _in_titles t ON t.title = f.title
+            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM f.location_raw
+                                AND g.cty IS NOT DISTINCT FROM f.country_raw
+            """,
+            [self.rid, self.sha, self.reader.label],
+        )
+        if refresh:
+            try:
+                from careerlens.store.aggregates import refresh_aggregates
+            except ImportError:  # the aggregates module is optional for a bare warehouse
+                return
+            refresh_aggregates(con)
+
+    def titles_sql(self, raw: str) -> str:
+        """The file's distinct non-empty titles (a superset of those of the rows that pass the checks)."""
+        staged = self.reader.staged_sql(raw)
+        return (
+            f"SELECT DISTINCT t FROM (SELECT NULLIF(trim(title), '') AS t FROM ({staged})) "
+            "WHERE t IS NOT NULL ORDER BY 1"
+        )
+
+    def normalise_postings(self, raw: str) -> None:
+        """_in_conv: one row per source row with its checks (q_field, q_reason) and normalised fields."""
         checks = self.checks_sql(
             [
                 ("title_t IS NULL", "title", "'missing title'"),
@@ -461,50 +518,6 @@ class _Job:
             FROM d
             """,
         )
-        self.write_quarantine()
-        self.stage("classify titles")
-        # the classifier is pure Python and DuckDB releases the GIL while it runs a statement: classify the
-        # distinct titles in a thread while the duplicates, facts and skills are worked out in SQL
-        titles = [r[0] for r in con.execute(_TITLES_SQL).fetchall()]
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="careerlens-titles") as pool:
-            classes = pool.submit(_classify, titles)
-            self.stage("write")
-            self.dedup_postings()
-            base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
-            self.temp(
-                "_in_facts",
-                f"""
-                SELECT {int(base)} + row_number AS posting_id, *
-                FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
-                """,
-            )
-            pairs = con.execute(
-                "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
-            ).fetchall()
-            self.geo_temp([(a, b) for a, b in pairs], postings=True)
-            self.stage("extract skills")
-            self.link_skills()
-            self.arrow_temp("_in_titles", classes.result())
-        con.execute(
-            """
-            INSERT INTO postings
-            SELECT f.posting_id, ?, ?, f.row_number, ?, f.title, coalesce(t.role, 'other'),
-                   coalesce(t.level, 'unspecified'), t.specialisation,
-                   f.search_category, f.company, f.location,
-                   g.iso2, g.region, f.posted_date, f.year, f.month, f.industry, f.salary_usd, f.salary_rate,
-                   f.description IS NOT NULL
-            FROM _in_facts f LEFT JOIN _in_titles t ON t.title = f.title
-            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM f.location_raw
-                                AND g.cty IS NOT DISTINCT FROM f.country_raw
-            """,
-            [self.rid, self.sha, self.reader.label],
-        )
-        if refresh:
-            try:
-                from careerlens.store.aggregates import refresh_aggregates
-            except ImportError:  # the aggregates module is optional for a bare warehouse
-                return
-            refresh_aggregates(con)
 
     def dedup_postings(self) -> None:
         """Exact duplicate rows first, then reposts among the rest (docs/data-rules.md)."""
