@@ -77,6 +77,9 @@ class Entry:
     fixed: str | None = None  # a head with a fixed role
     cue: str | None = None  # level
     prep: bool = False
+    # derived by load_rules once every phrase is in (the parser asks these of every word it reads)
+    is_head: bool = False  # a head noun: a kind of head or a fixed role
+    person: bool = False  # a head naming a person, not a bare rank ("Senior", "Lead")
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,10 @@ def load_rules() -> Rules:
         tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])
     }
     kinds = data["kinds"]
+    rank = frozenset(kinds["rank"])
+    for e in lexicon.values():
+        e.is_head = e.head is not None or e.fixed is not None
+        e.person = e.fixed is not None or (e.head is not None and e.head not in rank)
     by_id = {e.func.id: e.func for e in lexicon.values() if e.func is not None}
     absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
     return Rules(
@@ -206,7 +213,7 @@ def load_rules() -> Rules:
         max_len=_longest_by_first(lexicon),
         head_defaults=dict(data["head_defaults"]),
         families=dict(data["families"]),
-        rank=frozenset(kinds["rank"]),
+        rank=rank,
         leading=frozenset(kinds["leading"]),
         carrier=frozenset(kinds["carrier"]),
         leadership_prefix=frozenset(kinds["leadership_prefix"]),

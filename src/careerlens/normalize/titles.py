@@ -22,9 +22,10 @@ from __future__ import annotations
 import copy
 import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from careerlens.normalize.title_rules import (
     LEVEL_RANK,
@@ -52,6 +53,8 @@ class TitleClass:
     confidence: float
 
 
+Tokens = tuple[str, ...]
+
 # -------------------------------------------------------------------------------------- tokenising
 _JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
 # no leading \s*: whitespace left at a part's end makes no token, and the separator is stripped; one character
@@ -68,7 +71,9 @@ _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|d
 
 
 class _Memo:
-    """Per-rules caches of the pure per-part / per-segment work (titles share most of their segments)."""
+    """Per-rules caches of the pure per-part / per-segment work (titles share most of their segments).
+
+    The parser's helpers are handed the memo (and read the rules from it), not looking it up per call."""
 
     __slots__ = ("rules", "part", "token", "match", "parse", "lengths")
 
@@ -80,11 +85,13 @@ class _Memo:
             lengths.setdefault(key[0], set()).add(len(key))
         # the lengths of the lexicon phrases starting with a word, longest first (the only ones worth trying)
         self.lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
-        self.part: dict[str, tuple[str, ...]] = {}
-        self.match: dict[tuple[str, ...], tuple[_Item, ...]] = {}
-        self.parse: dict[tuple[str, tuple[str, ...], int], _Seg] = {}
+        self.part: dict[str, Tokens] = {}
+        self.match: dict[Tokens, tuple[_Item, ...]] = {}
+        self.parse: dict[tuple[str, Tokens, int], _Seg] = {}
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _MEMO: list[_Memo] = []
 _MEMO_MAX = 200_000  # entries per cache before it is emptied (bounds memory on unbounded inputs)
 
@@ -97,27 +104,32 @@ def _memo(rules: Rules) -> _Memo:
     return m
 
 
-def _part_tokens(part: str, rules: Rules) -> tuple[str, ...]:
+def _store(cache: dict[_K, _V], key: _K, value: _V) -> None:
+    if len(cache) >= _MEMO_MAX:
+        cache.clear()
+    cache[key] = value
+
+
+def _part_tokens(part: str, memo: _Memo) -> Tokens:
     """The English tokens of one split part (rewrites and translations applied); memoised per part."""
-    cache = _memo(rules).part
-    out = cache.get(part)
+    out = memo.part.get(part)
     if out is None:
+        rules = memo.rules
         tokens: list[str] = []
-        translated = _memo(rules).token
+        translated = memo.token
         for tok in _rewrite(_TOKEN_RE.findall(part), rules):
             words = translated.get(tok)
             if words is None:
                 words = translated[tok] = _translate(tok, rules)
             tokens.extend(words)
         out = tuple(tokens)
-        if len(cache) >= _MEMO_MAX:
-            cache.clear()
-        cache[part] = out
+        _store(memo.part, part, out)
     return out
 
 
-def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
+def _segments(title: str, memo: _Memo) -> list[tuple[str, Tokens]]:
     """Split a title into (separator before, English tokens) segments."""
+    rules = memo.rules
     s = fold(_CAMEL_RE.sub(" ", title))
     if "." in s:
         s = _ABBREV_DOT_RE.sub(r"\1 ", s)  # "Jr.Data Analyst"
@@ -130,18 +142,18 @@ def _segments(title: str, rules: Rules) -> list[tuple[str, list[str]]]:
         s = _HEAD_HYPHEN_RE.sub(lambda m: m.group(1) + (" - " if (m.group(1),) in rules.heads else " "), s)
     if "-" in s or "_" in s:
         s = _INNER_HYPHEN_RE.sub(" ", s)
-    parts = _SPLIT_RE.split(s)
-    out: list[tuple[str, list[str]]] = []
-    sep = ""
-    for i, part in enumerate(parts):
-        if i % 2 == 1:
-            sep = part.strip() or "-"
+    parts = _SPLIT_RE.split(s)  # [part, separator, part, separator, ..., part]
+    out: list[tuple[str, Tokens]] = []
+    for k in range(0, len(parts), 2):
+        tokens = _part_tokens(parts[k], memo)
+        if not tokens:
             continue
-        tokens = list(_part_tokens(part, rules))
-        if "ia" in tokens and not (sep == "," and tokens == ["ia"]):  # French/Spanish "IA", not ", IA" (Iowa)
-            tokens = ["ai" if t == "ia" else t for t in tokens]
-        if tokens:
-            out.append((sep, tokens))
+        sep = (parts[k - 1].strip() or "-") if k else ""
+        if "ia" in tokens and not (
+            sep == "," and tokens == ("ia",)
+        ):  # French/Spanish "IA", not ", IA" (Iowa)
+            tokens = tuple("ai" if t == "ia" else t for t in tokens)
+        out.append((sep, tokens))
     return out
 
 
@@ -186,11 +198,11 @@ class _Item:
     start: int = 0  # token offset in its segment
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seg:
     sep: str
-    tokens: list[str]
-    items: list[_Item]
+    tokens: Tokens
+    items: tuple[_Item, ...]
     head: _Item | None = None
     kind: str | None = None
     role: str = "other"
@@ -208,33 +220,29 @@ class _Seg:
         return self.head is not None and not self.has_func and self.kind in self.rank_kinds
 
 
-def _match(tokens: list[str], rules: Rules) -> list[_Item]:
+def _match(tokens: Tokens, memo: _Memo) -> tuple[_Item, ...]:
     """Greedy longest match of lexicon phrases; unknown words become empty items (they separate phrases)."""
-    cache = _memo(rules).match
-    key = tuple(tokens)
-    items = cache.get(key)
+    items = memo.match.get(tokens)
     if items is None:
-        items = tuple(_match_uncached(tokens, rules))
-        if len(cache) >= _MEMO_MAX:
-            cache.clear()
-        cache[key] = items
-    return list(items)
+        items = _match_uncached(tokens, memo)
+        _store(memo.match, tokens, items)
+    return items
 
 
 _UNKNOWN = Entry()  # shared by every unknown word (entries are never changed after loading)
 
 
-def _match_uncached(tokens: list[str], rules: Rules) -> list[_Item]:
+def _match_uncached(tokens: Tokens, memo: _Memo) -> tuple[_Item, ...]:
     items: list[_Item] = []
-    lexicon = rules.lexicon
-    lengths = _memo(rules).lengths
+    lexicon = memo.rules.lexicon
+    lengths = memo.lengths
     size = len(tokens)
     i = 0
     while i < size:
         for n in lengths.get(tokens[i], ()):
             if n > size - i:
                 continue
-            key = tuple(tokens[i : i + n])
+            key = tokens[i : i + n]
             e = lexicon.get(key)
             if e is not None:
                 items.append(_Item(e, key, i))
@@ -243,7 +251,7 @@ def _match_uncached(tokens: list[str], rules: Rules) -> list[_Item]:
         else:
             items.append(_Item(_UNKNOWN, (tokens[i],), i))
             i += 1
-    return items
+    return tuple(items)
 
 
 def _pick(funcs: list[Function], nearest_last: bool) -> Function | None:
@@ -265,39 +273,29 @@ def _absorb(func: Function | None, funcs: list[Function], rules: Rules) -> Funct
     return func
 
 
-def _is_head(item: _Item) -> bool:
-    return item.entry.head is not None or item.entry.fixed is not None
-
-
-def _is_person(item: _Item, rules: Rules) -> bool:
-    return item.entry.fixed is not None or (item.entry.head is not None and item.entry.head not in rules.rank)
-
-
 def _family_lead(role: str, rules: Rules) -> str:
     return rules.families.get(ROLE_FAMILY.get(role, "other"), "other")
 
 
-def _parse(sep: str, tokens: list[str], rules: Rules, carry: int = 0) -> _Seg:
+def _parse(sep: str, tokens: Tokens, memo: _Memo, carry: int = 0) -> _Seg:
     """Read one segment as modifiers HEAD [prep complement]; ``carry`` tokens in front came from 'X /' .
 
     Memoised per (sep, tokens, carry): the segment returned is shared, so callers must not change it (copy it
     first, as ``_merge_headless`` does to set ``sep``)."""
-    cache = _memo(rules).parse
-    key = (sep, tuple(tokens), carry)
-    seg = cache.get(key)
+    key = (sep, tokens, carry)
+    seg = memo.parse.get(key)
     if seg is None:
-        seg = _parse_uncached(sep, tokens, rules, carry)
-        if len(cache) >= _MEMO_MAX:
-            cache.clear()
-        cache[key] = seg
+        seg = _parse_uncached(sep, tokens, memo, carry)
+        _store(memo.parse, key, seg)
     return seg
 
 
-def _parse_uncached(sep: str, tokens: list[str], rules: Rules, carry: int) -> _Seg:
-    items = _match(tokens, rules)
+def _parse_uncached(sep: str, tokens: Tokens, memo: _Memo, carry: int) -> _Seg:
+    rules = memo.rules
+    items = _match(tokens, memo)
     seg = _Seg(sep, tokens, items, rank_kinds=rules.rank, carry=carry)
     seg.funcs = [it.entry.func for it in items if it.entry.func is not None]
-    heads = [i for i, it in enumerate(items) if _is_head(it)]
+    heads = [i for i, it in enumerate(items) if it.entry.is_head]
     if not heads:
         return seg
     # "Head of Data", "Ingeniero de datos": a head followed by a preposition governs what follows it
@@ -311,9 +309,9 @@ def _parse_uncached(sep: str, tokens: list[str], rules: Rules, carry: int) -> _S
 
     # a person noun in front: "Data Scientist Lead", "Data Analyst Intern" -> that person; "Product Owner Data
     # Engineer" -> the first full role decides
-    inner = [i for i, it in enumerate(pre) if _is_person(it, rules)]
+    inner = [i for i, it in enumerate(pre) if it.entry.person]
     if inner:
-        sub = _parse("", [w for it in pre[: inner[-1] + 1] for w in it.words], rules)
+        sub = _parse("", tuple(w for it in pre[: inner[-1] + 1] for w in it.words), memo)
         if sub.role != "other" and (sub.strong or kind in rules.carrier):
             seg.has_func, seg.strong, seg.role = True, sub.strong, sub.role
             if kind in rules.leading and kind != "exec":  # "Data Analyst Team Lead" -> leadership
@@ -325,8 +323,8 @@ def _parse_uncached(sep: str, tokens: list[str], rules: Rules, carry: int) -> _S
 
     pre_funcs = [it.entry.func for it in pre if it.entry.func is not None]
     post_items = post[1:] if post and post[0].entry.prep else post
-    if kind in rules.leading and any(_is_person(it, rules) for it in post_items):  # "Head of Data Scientists"
-        sub = _parse("", [w for it in post_items for w in it.words], rules)
+    if kind in rules.leading and any(it.entry.person for it in post_items):  # "Head of Data Scientists"
+        sub = _parse("", tuple(w for it in post_items for w in it.words), memo)
         if sub.role != "other":
             seg.has_func, seg.strong, seg.role = True, sub.strong, _family_lead(sub.role, rules)
             return seg
@@ -383,7 +381,7 @@ def _resolve(segs: list[_Seg], rules: Rules) -> tuple[str, float, int]:
     return "other", 0.1 if not any(s.funcs for s in segs) else 0.3, 0
 
 
-def _first_conjunct(items: list[_Item]) -> list[Function]:
+def _first_conjunct(items: Sequence[_Item]) -> list[Function]:
     """Functions of the first of 'A and B' (a compound's head is its last word: 'Marketing Data Science')."""
     out: list[Function] = []
     for it in items:
@@ -396,7 +394,7 @@ def _first_conjunct(items: list[_Item]) -> list[Function]:
 
 def _qualifier(seg: _Seg, rules: Rules, any_func: bool = False) -> Function | None:
     """The function a qualifier segment names ("Manager, Marketing Data Science" -> data science)."""
-    items = seg.items
+    items: Sequence[_Item] = seg.items
     if seg.carry and not any(it.start < seg.carry < it.start + len(it.words) for it in items):
         items = [it for it in items if it.start < seg.carry] or items  # "Big Data / ML": the first conjunct
     funcs = [f for f in _first_conjunct(items) if f.qualifier or any_func]
@@ -449,15 +447,17 @@ def _level(segs: list[_Seg], rules: Rules) -> str:
     for seg in segs:
         if seg.level_rank < 0:
             seg.level_rank = _seg_level(seg)
-        best = max(best, seg.level_rank)
+        if seg.level_rank > best:
+            best = seg.level_rank
     return LEVELS[best]
 
 
 def _seg_level(seg: _Seg) -> int:
     """The rank of the highest level cue of one segment (a pure function of its items)."""
-    best = 0
     items = seg.items
-    only_levels = all(it.entry.cue or it.words[0] in NUMERAL_LEVEL or it.words[0] == "level" for it in items)
+    if not any(it.entry.cue or it.words[0] in NUMERAL_LEVEL for it in items):
+        return 0  # most segments name no level at all
+    best = 0
     prev: _Item | None = None
     for n, it in enumerate(items):
         level = it.entry.cue
@@ -469,9 +469,12 @@ def _seg_level(seg: _Seg) -> int:
         word = it.words[0] if len(it.words) == 1 else ""
         if level is None and word in NUMERAL_LEVEL:
             after_head = prev is not None and (
-                _is_head(prev) or prev.words[0] in NUMERAL_LEVEL or prev.words == ("level",)
+                prev.entry.is_head or prev.words[0] in NUMERAL_LEVEL or prev.words == ("level",)
             )
             at_end = not word.isdigit() and all(x.words[0] in NUMERAL_LEVEL for x in items[n:])
+            only_levels = all(
+                x.entry.cue or x.words[0] in NUMERAL_LEVEL or x.words[0] == "level" for x in items
+            )
             if after_head or only_levels or (at_end and prev is not None):
                 level = NUMERAL_LEVEL[word]
         if level is not None:
@@ -501,7 +504,7 @@ def _seg_specs(seg: _Seg, rules: Rules) -> frozenset[str]:
     return frozenset(found)
 
 
-def _split_and(sep: str, tokens: list[str], rules: Rules) -> list[tuple[str, list[str]]]:
+def _split_and(sep: str, tokens: Tokens, memo: _Memo) -> list[tuple[str, Tokens]]:
     """'Data Scientist & ML Engineer': 'and' between two person nouns joins two titles."""
     if "and" not in tokens:
         return [(sep, tokens)]
@@ -509,31 +512,36 @@ def _split_and(sep: str, tokens: list[str], rules: Rules) -> list[tuple[str, lis
         if tok != "and" or k == 0:
             continue
         left, right = tokens[:k], tokens[k + 1 :]
-        if any(_is_person(it, rules) for it in _match(left, rules)) and any(
-            _is_person(it, rules) for it in _match(right, rules)
+        if any(it.entry.person for it in _match(left, memo)) and any(
+            it.entry.person for it in _match(right, memo)
         ):
-            return [(sep, left), *_split_and("and", right, rules)]
+            return [(sep, left), *_split_and("and", right, memo)]
     return [(sep, tokens)]
 
 
-def _merge_headless(raw: list[tuple[str, list[str]]], rules: Rules) -> list[_Seg]:
+def _merge_headless(raw: list[tuple[str, Tokens]], memo: _Memo) -> list[_Seg]:
     """'AI/ML Engineer': a segment with no head noun before a '/' is a modifier of the next segment."""
-    pieces = [piece for sep, tokens in raw for piece in _split_and(sep, tokens, rules)]
+    pieces: list[tuple[str, Tokens]] = []
+    for sep, tokens in raw:
+        if "and" in tokens:
+            pieces.extend(_split_and(sep, tokens, memo))
+        else:
+            pieces.append((sep, tokens))
+    last = len(pieces) - 1
     segs: list[_Seg] = []
-    carry: list[str] = []
+    carry: Tokens = ()
     carry_sep = ""
     for idx, (sep, tokens) in enumerate(pieces):
-        seg = _parse(carry_sep if carry else sep, carry + tokens, rules, carry=len(carry))
+        seg = _parse(carry_sep if carry else sep, carry + tokens, memo, carry=len(carry))
         if carry and seg.head is not None:
             seg = copy.copy(seg)  # _parse's segments are shared
             seg.sep = sep  # "X with a / b / Data Scientist": the titled part after the last '/' is joined
-        nxt = pieces[idx + 1][0] if idx + 1 < len(pieces) else ""
-        if seg.head is None and nxt in _JOINERS and idx + 1 < len(pieces):
+        if seg.head is None and idx < last and pieces[idx + 1][0] in _JOINERS:
             if not carry:
                 carry_sep = sep
             carry = carry + tokens
             continue
-        carry = []
+        carry = ()
         segs.append(seg)
     return segs
 
@@ -543,8 +551,12 @@ def classify_title(title: str) -> TitleClass:
     """Classify one job title into the role and level ids of labels/ROLES.md."""
     if classify_title.cache_info().currsize == 0:
         _MEMO.clear()  # classify_title.cache_clear() empties the per-segment caches too (a cold start)
-    rules = load_rules()
-    segs = _merge_headless(_segments(title or "", rules), rules)
+    return _classify(title or "", _memo(load_rules()))
+
+
+def _classify(title: str, memo: _Memo) -> TitleClass:
+    rules = memo.rules
+    segs = _merge_headless(_segments(title, memo), memo)
     if not segs:
         return TitleClass("other", "unspecified", None, 0.0)
     role, confidence, i = _resolve(segs, rules)
