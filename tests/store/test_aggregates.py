@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from careerlens.analytics.stats import bootstrap_medians, percentile_interval
-from careerlens.store.aggregates import _bootstrap_sorted_medians, genai_skill_ids, refresh_aggregates
+from careerlens.store import aggregates
+from careerlens.store.aggregates import (
+    ALL,
+    _bootstrap_sorted_medians,
+    _sorted_pairs,
+    genai_skill_ids,
+    refresh_aggregates,
+)
 from careerlens.store.warehouse import Store, open_warehouse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "postings"
@@ -144,3 +154,63 @@ def test_fast_bootstrap_matches_resampling() -> None:
         spread = hi_s - lo_s
         assert abs(lo_f - lo_s) < 0.1 * spread and abs(hi_f - hi_s) < 0.1 * spread
         assert abs(np.mean(fast) - np.mean(slow)) < 0.05 * spread
+
+
+def premium_by_the_definition(store: Store, min_cell: int, samples: int, seed: int) -> list[tuple[Any, ...]]:
+    """agg_skill_premium worked out cell by cell, skill by skill, straight from the module docstring."""
+    pay = dict(
+        store.con.execute("SELECT posting_id, salary_usd FROM postings WHERE salary_usd > 0").fetchall()
+    )
+    skills: dict[int, set[str]] = defaultdict(set)
+    for pid, skill in store.con.execute("SELECT posting_id, skill FROM posting_skills").fetchall():
+        if pid in pay:
+            skills[pid].add(skill)
+    cells: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for pid, role, level, country in store.con.execute(
+        "SELECT posting_id, role, level, country FROM postings"
+    ).fetchall():
+        if pid in skills:
+            keys = {(role, level, ALL), (role, ALL, ALL)}
+            if country:
+                keys |= {(role, level, country), (role, ALL, country)}
+            for key in keys:
+                cells[key].append(pid)
+    rows: list[tuple[Any, ...]] = []
+    for (role, level, country), members in sorted(cells.items()):
+        for skill in sorted(set().union(*(skills[m] for m in members))):
+            w = np.sort([pay[m] for m in members if skill in skills[m]])
+            wo = np.sort([pay[m] for m in members if skill not in skills[m]])
+            figures: tuple[Any, ...] = (None, None, None, None, None, True)
+            if w.size >= min_cell and wo.size >= min_cell:
+                rng = np.random.default_rng([seed, zlib.crc32(f"{role}|{level}|{country}|{skill}".encode())])
+                ratio = _bootstrap_sorted_medians(w, samples, rng) / _bootstrap_sorted_medians(
+                    wo, samples, rng
+                )
+                lo, hi = percentile_interval(100.0 * (ratio - 1.0))
+                med_w, med_wo = float(np.median(w)), float(np.median(wo))
+                figures = (med_w, med_wo, 100.0 * (med_w / med_wo - 1.0), lo, hi, False)
+            rows.append((role, level, country, skill, w.size, wo.size, *figures))
+    return rows
+
+
+@pytest.mark.parametrize(("min_cell", "samples", "block"), [(10, 1000, 512), (3, 101, 2)])
+def test_premium_rows_are_exactly_the_definition(
+    postings_store: Store, monkeypatch: pytest.MonkeyPatch, min_cell: int, samples: int, block: int
+) -> None:
+    # the vectorised build (counts by sorting, intervals by blocks of rows) gives the very same numbers
+    monkeypatch.setattr(aggregates, "_BLOCK", block)
+    refresh_aggregates(postings_store.con, min_cell=min_cell, samples=samples, seed=7)
+    got = postings_store.con.execute("SELECT * FROM agg_skill_premium").fetchall()
+    expected = premium_by_the_definition(postings_store, min_cell, samples, 7)
+    assert sum(not row[-1] for row in expected) >= 3  # some cells are reported, not only withheld ones
+    assert got == expected
+
+
+def test_sorted_pairs_overflow_path_gives_the_same_pairs() -> None:
+    rng = np.random.default_rng(4)
+    major, minor = rng.integers(0, 50, 2_000), rng.integers(0, 30, 2_000)
+    fast = _sorted_pairs(major, minor, 30)
+    slow = _sorted_pairs(major, minor, 2**62)  # major · n_minor would overflow: lexsort
+    assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+    assert len({(a, b) for a, b in zip(major.tolist(), minor.tolist(), strict=True)}) == fast[0].size
+    assert np.all(np.diff(fast[0] * 30 + fast[1]) > 0)

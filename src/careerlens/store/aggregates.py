@@ -28,20 +28,19 @@ role × level × country, not a trend.
 from __future__ import annotations
 
 import zlib
-from collections import defaultdict
 from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
-
-from careerlens.analytics.stats import percentile_interval
 
 ALL = "all"
 MIN_CELL = 10
 BOOTSTRAP_SAMPLES = 1000
 SEED = 20251
+_BLOCK = 512  # reported rows bootstrapped per block: bounds the draws matrix (rows × samples)
 
 PREMIUM_DDL = """
 CREATE TABLE IF NOT EXISTS agg_skill_premium (
@@ -113,9 +112,8 @@ def refresh_aggregates(
         GROUP BY ALL
         """
     )
-    rows = _premium_rows(con, min_cell=min_cell, samples=samples, seed=seed)
-    if rows["role"]:
-        table = pa.table(rows, schema=_PREMIUM_SCHEMA)
+    table = _premium_table(con, min_cell=min_cell, samples=samples, seed=seed)
+    if table.num_rows:
         con.register("_careerlens_premium_rows", table)
         try:
             con.execute(
@@ -150,106 +148,197 @@ def _bootstrap_sorted_medians(
     return (x[i1] + x[i2]) / 2.0
 
 
-def _premium_rows(
-    con: duckdb.DuckDBPyConnection, *, min_cell: int, samples: int, seed: int
-) -> dict[str, list[Any]]:
-    """One row per role × level × country × skill (and 'all' roll-ups), over salaried postings with skills."""
-    facts = con.execute(
-        """
-        SELECT p.posting_id, p.role, p.level, p.country, p.salary_usd
-        FROM postings p
-        WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
-          AND EXISTS (SELECT 1 FROM posting_skills s WHERE s.posting_id = p.posting_id)
-        ORDER BY p.posting_id
-        """
-    ).fetchnumpy()
-    # one entry per (salaried posting, skill), ordered by posting: the posting's row in ``facts`` (its rank
-    # by posting_id) and the skill's code
-    skill_rows = con.execute(
-        """
-        WITH f AS (
-            SELECT p.posting_id, row_number() OVER (ORDER BY p.posting_id) - 1 AS idx
-            FROM postings p
-            WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0
-              AND EXISTS (SELECT 1 FROM posting_skills s WHERE s.posting_id = p.posting_id)),
-        ps AS (
-            SELECT DISTINCT s.posting_id, s.skill FROM posting_skills s
-            JOIN postings p ON p.posting_id = s.posting_id
-            WHERE p.salary_usd IS NOT NULL AND p.salary_usd > 0)
-        SELECT f.idx, ps.skill FROM ps JOIN f USING (posting_id) ORDER BY f.idx
-        """
-    ).fetchnumpy()
-    n_facts = len(facts["posting_id"])
-    skill_col = np.asarray(skill_rows["skill"], dtype=object)
-    names_arr, inverse = np.unique(skill_col, return_inverse=True)
-    skill_names: list[str] = [str(x) for x in names_arr.tolist()]
-    pair_post = np.asarray(skill_rows["idx"], dtype=np.int64)
-    pair_skill = np.asarray(inverse, dtype=np.int64).reshape(-1)
-    # CSR: the pairs of fact i are pair_skill[offsets[i]:offsets[i + 1]]
-    degree = np.bincount(pair_post, minlength=n_facts).astype(np.int64)
-    offsets = np.zeros(n_facts + 1, dtype=np.int64)
-    np.cumsum(degree, out=offsets[1:])
+def _premium_table(con: duckdb.DuckDBPyConnection, *, min_cell: int, samples: int, seed: int) -> pa.Table:
+    """One row per role × level × country × skill (and 'all' roll-ups), over salaried postings with skills.
 
-    # cell key (role, level, country) → rows of facts; a posting belongs to four cells (detail and roll-ups)
-    cells: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    roles = _as_list(facts["role"])
-    levels = _as_list(facts["level"])
-    countries = _as_list(facts["country"])
-    for idx, (role, level, country) in enumerate(zip(roles, levels, countries, strict=True)):
+    Every row's counts come from one sort of (cell, skill, pay rank) keys, so withheld rows cost no Python
+    loop; only the rows that are reported are resampled, each with its own seeded generator, and their
+    intervals are taken a block of rows at a time.
+    """
+    facts = _arrow(
+        con,
+        """
+        SELECT posting_id, role, level, country, salary_usd FROM postings
+        WHERE salary_usd IS NOT NULL AND salary_usd > 0
+        ORDER BY posting_id
+        """,
+    )
+    # a skill may come from the source label and the extractor: the pairs are made distinct below
+    pairs = _arrow(
+        con,
+        """
+        SELECT posting_id, skill FROM posting_skills
+        WHERE posting_id IN (SELECT posting_id FROM postings WHERE salary_usd IS NOT NULL AND salary_usd > 0)
+        """,
+    )
+    # facts: the salaried postings with at least one skill, as rows 0..n_facts-1 in posting_id order
+    fact_ids = facts["posting_id"].to_numpy()
+    pair_fact = np.searchsorted(fact_ids, pairs["posting_id"].to_numpy())
+    has_skills = np.zeros(fact_ids.size, dtype=bool)
+    has_skills[pair_fact] = True
+    kept = np.flatnonzero(has_skills)
+    n_facts = kept.size
+    if not n_facts:
+        return _PREMIUM_SCHEMA.empty_table()
+    facts = facts.take(pa.array(kept))
+    skill_code, skill_names = _codes(pairs["skill"], sort=True)  # codes in name order, as np.unique gives
+    pair_fact, skill_code = _sorted_pairs(
+        (np.cumsum(has_skills) - 1)[pair_fact], skill_code, len(skill_names)
+    )
+    pay = facts["salary_usd"].to_numpy()
+    by_pay = np.argsort(pay, kind="stable")
+    pay_sorted = pay[by_pay]
+    rank = np.empty(n_facts, dtype=np.int64)  # a fact's position in pay order
+    rank[by_pay] = np.arange(n_facts, dtype=np.int64)
+
+    # cells: a posting belongs to up to four (detail and roll-ups), worked out once per (role, level, country)
+    (role_code, roles), (level_code, levels), (country_code, countries) = (
+        _codes(facts[c]) for c in ("role", "level", "country")
+    )
+    combo = (role_code * len(levels) + level_code) * len(countries) + country_code
+    combos, fact_combo = np.unique(combo, return_inverse=True)
+    combo_keys: list[set[tuple[str, str, str]]] = []
+    for code in combos.tolist():
+        rl, c = divmod(code, len(countries))
+        role, level, country = roles[rl // len(levels)], levels[rl % len(levels)], countries[c]
         keys = {(role, level, ALL), (role, ALL, ALL)}
         if country:
             keys |= {(role, level, country), (role, ALL, country)}
-        for key in keys:
-            cells[key].append(idx)
-    pay = np.asarray(facts["salary_usd"], dtype=np.float64)
+        combo_keys.append(keys)
+    cells = sorted(set().union(*combo_keys))
+    cell_id = {key: i for i, key in enumerate(cells)}
+    combo_cells = np.full((combos.size, 4), -1, dtype=np.int64)  # -1 pads combos with two cells
+    for i, keys in enumerate(combo_keys):
+        combo_cells[i, : len(keys)] = [cell_id[k] for k in keys]
+    fact_cells = combo_cells[fact_combo.reshape(-1)]
 
-    out: dict[str, list[Any]] = {c: [] for c in _PREMIUM_COLUMNS}
-    for (role, level, country), members in sorted(cells.items()):
-        members_arr = np.array(members, dtype=np.int64)
-        members_arr = members_arr[np.argsort(pay[members_arr], kind="stable")]
-        values = pay[members_arr]
-        n = values.size
-        # the pairs of the cell's facts: each with the fact's position in this cell's pay order
-        counts_m = degree[members_arr]
-        total = int(counts_m.sum())
-        pos = np.repeat(np.arange(n, dtype=np.int64), counts_m)
-        starts_m = np.repeat(offsets[members_arr] - (np.cumsum(counts_m) - counts_m), counts_m)
-        codes = pair_skill[starts_m + np.arange(total, dtype=np.int64)]
-        order = np.argsort(codes, kind="stable")  # by skill, then position (pos is ascending)
-        pos, codes = pos[order], codes[order]
-        # codes are sorted: runs of equal codes are the skills of the cell (what np.unique would return)
-        starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if codes.size else codes
-        uniq = codes[starts]
-        counts = np.diff(np.append(starts, codes.size))
-        for code, start, n_with in zip(uniq.tolist(), starts.tolist(), counts.tolist(), strict=True):
-            skill = skill_names[code]
-            n_without = n - n_with
-            figures: tuple[Any, ...] = (None, None, None, None, None, True)
-            if n_with >= min_cell and n_without >= min_cell:
-                taken = pos[start : start + n_with]  # ascending positions of the postings with the skill
-                w, wo = values[taken], np.delete(values, taken)  # both stay sorted
-                med_w, med_wo = _sorted_median(w), _sorted_median(wo)
-                # a seed per cell, so a cell's interval does not depend on which other cells exist
-                rng = np.random.default_rng([seed, zlib.crc32(f"{role}|{level}|{country}|{skill}".encode())])
-                ratio = _bootstrap_sorted_medians(w, samples, rng) / _bootstrap_sorted_medians(
-                    wo, samples, rng
-                )
-                lo, hi = percentile_interval(100.0 * (ratio - 1.0))
-                figures = (med_w, med_wo, 100.0 * (med_w / med_wo - 1.0), lo, hi, False)
-            for col, value in zip(
-                _PREMIUM_COLUMNS, (role, level, country, skill, n_with, n_without, *figures), strict=True
-            ):
-                out[col].append(value)
-    return out
+    # members of each cell in pay order: cell c holds the ranks member_rank[cell_start[c]:cell_start[c + 1]]
+    member_cell, member_rank = _sorted_pairs(*_expand(fact_cells, rank), n_facts)
+    cell_size = np.bincount(member_cell, minlength=len(cells))
+    cell_start = np.concatenate(([0], np.cumsum(cell_size)))
+
+    # (cell, skill) rows: runs of the sorted (cell·n_skills + skill, rank) entries, each run in pay order
+    entry_cell, entry_pair = _expand(fact_cells[pair_fact], np.arange(pair_fact.size))
+    row_keys, with_rank = _sorted_pairs(
+        entry_cell * len(skill_names) + skill_code[entry_pair], rank[pair_fact[entry_pair]], n_facts
+    )
+    run = np.flatnonzero(np.concatenate(([True], row_keys[1:] != row_keys[:-1], [True])))
+    row_start, n_with = run[:-1], np.diff(run)
+    row_cell, row_skill = np.divmod(row_keys[row_start], len(skill_names))
+    n_without = cell_size[row_cell] - n_with
+    shown = (n_with >= min_cell) & (n_without >= min_cell)
+
+    n_rows = row_start.size
+    med_w, med_wo, ci_low, ci_high = (np.full(n_rows, np.nan) for _ in range(4))
+    reported = np.flatnonzero(shown)
+    tail = (1.0 - 0.95) / 2.0 * 100.0  # percentile_interval's 95 % interval
+    current, in_cell, values = -1, member_rank[:0], pay_sorted[:0]
+    for block in range(0, reported.size, _BLOCK):
+        rows = reported[block : block + _BLOCK]
+        ratios = np.empty((rows.size, samples))
+        for i, (j, cell, start, n, skill_idx) in enumerate(
+            zip(
+                rows.tolist(),
+                row_cell[rows].tolist(),
+                row_start[rows].tolist(),
+                n_with[rows].tolist(),
+                row_skill[rows].tolist(),
+                strict=True,
+            )
+        ):
+            if cell != current:
+                current = cell
+                in_cell = member_rank[cell_start[cell] : cell_start[cell + 1]]
+                values = pay_sorted[in_cell]
+            taken = with_rank[start : start + n]  # ranks of the postings with the skill, ascending
+            keep = np.ones(values.size, dtype=bool)  # what np.delete does, without its per-call overhead
+            keep[np.searchsorted(in_cell, taken)] = False
+            w, wo = pay_sorted[taken], values[keep]  # both stay sorted
+            med_w[j], med_wo[j] = _sorted_median(w), _sorted_median(wo)
+            role, level, country = cells[cell]
+            # a seed per cell, so a cell's interval does not depend on which other cells exist
+            key = f"{role}|{level}|{country}|{skill_names[skill_idx]}"
+            rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+            ratios[i] = _bootstrap_sorted_medians(w, samples, rng) / _bootstrap_sorted_medians(
+                wo, samples, rng
+            )
+        # row by row this is percentile_interval(100 · (ratio − 1)): the same numbers
+        ci_low[rows], ci_high[rows] = np.percentile(100.0 * (ratios - 1.0), [tail, 100.0 - tail], axis=1)
+
+    withheld = ~shown
+
+    def names(values: list[str]) -> pa.Array:
+        return pa.array(values, pa.string())
+
+    def floats(x: NDArray[np.float64]) -> pa.Array:
+        return pa.array(x, pa.float64(), mask=withheld)
+
+    return pa.table(
+        {
+            "role": names([c[0] for c in cells]).take(pa.array(row_cell)),
+            "level": names([c[1] for c in cells]).take(pa.array(row_cell)),
+            "country": names([c[2] for c in cells]).take(pa.array(row_cell)),
+            "skill": names(skill_names).take(pa.array(row_skill)),
+            "n_with": pa.array(n_with, pa.int64()),
+            "n_without": pa.array(n_without, pa.int64()),
+            "median_with": floats(med_w),
+            "median_without": floats(med_wo),
+            "premium_pct": floats(100.0 * (med_w / med_wo - 1.0)),
+            "ci_low": floats(ci_low),
+            "ci_high": floats(ci_high),
+            "withheld": pa.array(withheld, pa.bool_()),
+        },
+        schema=_PREMIUM_SCHEMA,
+    )
 
 
-def _as_list(col: Any) -> list[Any]:
-    """A fetched column as a list of Python values (masked entries, i.e. SQL NULLs, as None)."""
-    if isinstance(col, np.ma.MaskedArray):
-        return [
-            None if m else v for v, m in zip(col.data.tolist(), np.ma.getmaskarray(col).tolist(), strict=True)
-        ]
-    return list(col.tolist())
+def _sorted_pairs(
+    major: NDArray[np.int64], minor: NDArray[np.int64], n_minor: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct ``(major, minor)`` pairs (``0 <= minor < n_minor``) in order of major, then minor.
+
+    One ``np.sort`` of ``major · n_minor + minor`` (lexsort only if that overflows int64). Measured on 750k
+    keys: 20 ms, against 0.3 s for ``np.lexsort`` and 2 s for ``np.unique`` (numpy 2.4).
+    """
+    if not major.size or int(major.max()) <= (np.iinfo(np.int64).max - n_minor) // n_minor:
+        key = np.sort(major * n_minor + minor)
+        major, minor = np.divmod(key[np.concatenate(([True], key[1:] != key[:-1]))], n_minor)
+        return major, minor
+    order = np.lexsort((minor, major))
+    major, minor = major[order], minor[order]
+    new = np.concatenate(([True], (major[1:] != major[:-1]) | (minor[1:] != minor[:-1])))
+    return major[new], minor[new]
+
+
+def _expand(
+    cells: NDArray[np.int64], values: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``(cell, value)`` for every cell of every row of ``cells`` (cell ids padded with -1), row by row."""
+    inside = cells >= 0
+    return cells[inside], np.broadcast_to(values[:, None], cells.shape)[inside]
+
+
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """The result of a query as an Arrow table."""
+    table: pa.Table = con.sql(sql).to_arrow_table()
+    return table
+
+
+def _codes(col: pa.ChunkedArray, *, sort: bool = False) -> tuple[NDArray[np.int64], list[Any]]:
+    """Dense int codes of a string column and the values they stand for (NULL is the last value, None).
+
+    With ``sort`` the codes follow Python's order of the values (for a NOT NULL column: a NULL keeps the
+    code ``len(values)``, which names no value).
+    """
+    enc = pc.dictionary_encode(col.combine_chunks())
+    values: list[Any] = enc.dictionary.to_pylist()
+    codes = enc.indices.fill_null(len(values)).to_numpy().astype(np.int64)
+    if sort:
+        order = sorted(range(len(values)), key=values.__getitem__)
+        remap = np.arange(len(values) + 1, dtype=np.int64)
+        remap[order] = np.arange(len(values), dtype=np.int64)
+        return remap[codes], [values[i] for i in order]
+    return codes, [*values, None]
 
 
 def _sorted_median(x: NDArray[np.float64]) -> float:
