@@ -182,9 +182,7 @@ def open_warehouse(path: str | Path) -> Store:
     p = Path(path).expanduser()
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect()
-        con.execute(f"ATTACH '{_sql_path(p)}' AS warehouse (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
-        con.execute("USE warehouse")
+        con = _attached(p)
     except (OSError, duckdb.Error) as exc:
         raise StoreError(
             f"cannot open the warehouse {p}: {exc}",
@@ -192,6 +190,24 @@ def open_warehouse(path: str | Path) -> Store:
         ) from None
     apply_schema(con)
     return Store(con, "warehouse", f"warehouse {p.name}", path=p)
+
+
+def _attached(p: Path) -> duckdb.DuckDBPyConnection:
+    """A new connection, with ``p`` attached as its default database ``warehouse``.
+
+    Each file gets one named in-memory DuckDB instance per process, shared by every connection to the
+    file: like ``duckdb.connect(path)``, a second store of the same file in the process sees the same data
+    instead of failing to attach it twice, and the file is released when the last of them closes.
+    """
+    key = hashlib.sha256(str(p.resolve()).encode()).hexdigest()[:16]
+    con = duckdb.connect(f":memory:careerlens-{key}")
+    try:
+        con.execute(f"ATTACH IF NOT EXISTS '{_sql_path(p)}' AS warehouse (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        con.execute("USE warehouse")
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
 
 
 def _sql_path(p: Path) -> str:
@@ -228,14 +244,27 @@ def open_warehouse_copy(path: str | Path) -> Store:
 
     Why: DuckDB lets a process write a file only while no other process has it open, so a server that kept the
     warehouse open would make every ``careerlens ingest`` into it fail. The copy holds the file only while it
-    is read; the reader reopens it when the file changes (``StoreHandle`` in the web app).
+    is read (table by table through Arrow); the reader reopens it when the file changes (``StoreHandle`` in
+    the web app).
     """
     p = Path(path).expanduser()
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{_sql_path(p)}' AS disk (READ_ONLY)")
-        con.execute("COPY FROM DATABASE disk TO memory")
-        con.execute("DETACH disk")
+        src = _attached(p)
+        try:
+            names = [
+                r[0]
+                for r in src.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'warehouse' "
+                    "AND table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1"
+                ).fetchall()
+            ]
+            for name in names:
+                con.register("_careerlens_copy", src.sql(f'SELECT * FROM "{name}"').to_arrow_table())
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _careerlens_copy')
+                con.unregister("_careerlens_copy")
+        finally:
+            src.close()
     except duckdb.Error as exc:
         con.close()
         raise StoreError(
