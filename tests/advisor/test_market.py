@@ -96,7 +96,8 @@ def test_path_salaries_and_ranked_gaps(personas: dict[str, Path], market: Settin
         gaps["ai agents"].demand_share is None
         and gaps["ai agents"].priority == gaps["generative ai"].priority
     )
-    assert "the postings data do not tag this skill" in gaps["generative ai"].why
+    assert "no postings data set tags this skill" in gaps["generative ai"].why
+    assert gaps["rag"].demand_source == "test" and "test)" in gaps["rag"].why
     assert advice.data_source
 
 
@@ -105,3 +106,41 @@ def test_region_changes_the_salaries(personas: dict[str, Path], market: Settings
     move = next(s for s in advice.path if s.role == "ai_engineer")
     assert move.salary.region == "Europe & Central Asia" and move.salary.n == 40
     assert move.salary.median == pytest.approx(90_000, rel=0.1)
+
+
+def _postings(con: object, source: str, n_role: int, skills: dict[str, int]) -> None:
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO agg_posting_counts VALUES "
+        "(?, 'ai_engineer', 'mid', 'US', 'North America', 2025, 3, NULL, ?, ?, 0)",
+        [source, n_role, n_role],
+    )
+    for skill, n in skills.items():
+        con.execute(  # type: ignore[attr-defined]
+            "INSERT INTO agg_posting_skills VALUES (?, 'ai_engineer', 'mid', 'US', 'North America', 2025, 3, "
+            "NULL, ?, ?)",
+            [source, skill, n],
+        )
+
+
+def test_each_skill_takes_demand_from_the_largest_data_set_that_can_name_it(
+    personas: dict[str, Path], tmp_path: Path
+) -> None:
+    """A label vocabulary without GenAI terms (the large set) and description text that names them (a small
+    set): RAG's demand comes from the small set and says so; sets are never pooled; a set with too few of
+    the role's postings is skipped."""
+    db = tmp_path / "warehouse.duckdb"
+    store = open_warehouse(db)
+    ensure_tables(store.con)
+    _postings(store.con, "labels", 1000, {"docker": 300, "sql": 300})
+    _postings(store.con, "descriptions", 100, {"docker": 90, "rag": 40})
+    _postings(store.con, "tiny", 10, {"langchain": 9})  # 10 < min_n: withheld, so langchain stays unmeasured
+    store.close()
+    advice = advise(resume=personas["analyst"], target="ai_engineer", settings=get_settings(db=db, min_n=30))
+    gaps = {g.skill: g for g in advice.gaps}
+    assert gaps["rag"].demand_source == "descriptions"
+    assert gaps["rag"].demand_share == pytest.approx(0.40) and gaps["rag"].demand_n == 40
+    assert "n=40 of 100, descriptions" in gaps["rag"].why
+    assert gaps["langchain"].demand_share is None and gaps["langchain"].demand_source is None
+    assert "no postings data set tags this skill" in gaps["langchain"].why
+    # the larger set wins when both can name a skill
+    assert gaps["docker"].demand_source == "labels" and gaps["docker"].demand_share == pytest.approx(0.30)

@@ -111,6 +111,7 @@ class Gap(_Model):
     weight_value: int
     demand_share: float | None = None
     demand_n: int | None = None
+    demand_source: str | None = None
     premium_usd: float | None = None
     premium_pct: float | None = None
     premium_n: int | None = None
