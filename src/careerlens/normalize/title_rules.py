@@ -85,7 +85,6 @@ class Entry:
 @dataclass(frozen=True)
 class Rules:
     rewrite: dict[tuple[str, ...], tuple[str, ...]]
-    rewrite_len: dict[str, int]
     words: dict[str, tuple[str, ...]]
     compound: tuple[tuple[str, tuple[str, ...]], ...]
     drop: frozenset[str]
@@ -188,9 +187,6 @@ def load_rules() -> Rules:
             e.func = func
 
     rewrite = {tuple(fold(k).split()): tuple(fold(v).split()) for k, v in data["rewrite"].items()}
-    rewrite_len: dict[str, int] = {}
-    for key in rewrite:
-        rewrite_len[key[0]] = max(rewrite_len.get(key[0], 0), len(key))
     spec_phrases = {
         tuple(p.split()): "data_platform" for p in data["specialisation"].get("data_platform", [])
     }
@@ -203,7 +199,6 @@ def load_rules() -> Rules:
     absorb = {k: by_id[v] for k, v in kinds.get("absorb_cloud", {}).items()}
     return Rules(
         rewrite=rewrite,
-        rewrite_len=rewrite_len,
         words={fold(k): tuple(fold(v).split()) for k, v in data["words"].items()},
         compound=tuple(
             sorted(((k, tuple(v.split())) for k, v in data["compound"].items()), key=lambda kv: -len(kv[0]))
