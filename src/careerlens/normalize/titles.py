@@ -53,6 +53,11 @@ class TitleClass:
     confidence: float
 
 
+# the classes are frozen and few (roles x levels x specialisations x confidences): each is built once
+# (building a frozen dataclass costs more than looking one up)
+_title_class = lru_cache(maxsize=None)(TitleClass)
+
+
 Tokens = tuple[str, ...]
 
 # -------------------------------------------------------------------------------------- tokenising
@@ -80,32 +85,44 @@ _ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|d
 
 
 class _Memo:
-    """Per-rules caches of the pure per-part / per-segment work (titles share most of their segments).
+    """Per-rules caches of the pure per-part / per-segment work (titles share most of their segments), and the
+    word sets the parser derives from the rules.
 
     The parser's helpers are handed the memo (and read the rules from it), not looking it up per call."""
 
-    __slots__ = ("rules", "known", "title", "part", "token", "match", "parse", "lengths", "rewrite_lengths")
+    __slots__ = (
+        "rules", "title", "part", "token", "match", "parse",
+        "lengths", "rewrite_lengths", "known", "level_words", "spec_words",
+    )  # fmt: skip
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self.title: dict[
-            object, TitleClass
-        ] = {}  # classify_titles' results (classify_title has its lru cache)
-        self.token: dict[str, tuple[str, ...]] = {}  # _translate
+        self.title: dict[object, TitleClass] = {}  # classify_titles' (classify_title has its lru cache)
+        self.part: dict[str, Tokens] = {}  # _part_tokens
+        self.token: dict[str, Tokens] = {}  # _translate
+        self.match: dict[Tokens, tuple[_Item, ...]] = {}
+        self.parse: dict[tuple[str, Tokens, int], _Seg] = {}
         # the lengths of the lexicon / rewrite phrases starting with each word, longest first (the only ones
         # worth trying)
         self.lengths = _lengths_by_first(rules.lexicon)
         self.rewrite_lengths = _lengths_by_first(rules.rewrite)
-        self.part: dict[str, Tokens] = {}
-        self.match: dict[Tokens, tuple[_Item, ...]] = {}
-        self.parse: dict[tuple[str, Tokens, int], _Seg] = {}
-        # every word the parser can tell apart from an unknown one (see _UNKNOWN_WORD)
+        phrases = rules.lexicon.items()
+        spec_phrase_words = {w for phrase in rules.spec_phrases for w in phrase}
+        # every word the parser can tell from an unknown one (see _UNKNOWN_WORD)
         self.known = (
-            frozenset(w for phrase in rules.lexicon for w in phrase)
+            frozenset(w for phrase, _ in phrases for w in phrase)
             | NUMERAL_LEVEL.keys()
             | rules.leadership_prefix
-            | {w for phrase in rules.spec_phrases for w in phrase}
+            | spec_phrase_words
             | _PARSER_WORDS
+        )
+        # the words of the phrases that give a level / a specialisation: a segment with none of them has none
+        self.level_words = (
+            frozenset(w for phrase, e in phrases if e.cue for w in phrase) | NUMERAL_LEVEL.keys()
+        )
+        self.spec_words = (
+            frozenset(w for phrase, e in phrases if e.func and e.func.spec for w in phrase)
+            | spec_phrase_words
         )
 
 
@@ -506,22 +523,22 @@ def _qualify(segs: list[_Seg], i: int, rules: Rules) -> tuple[str, float, int]:
     return seg.role, 0.75, i
 
 
-def _level(segs: list[_Seg], rules: Rules) -> str:
+def _level(segs: list[_Seg], memo: _Memo) -> str:
     """The highest level cue in the title; numerals count after a head noun, alone, or (roman) at the end."""
     best = 0
     for seg in segs:
         if seg.level_rank < 0:
-            seg.level_rank = _seg_level(seg)
+            seg.level_rank = _seg_level(seg, memo)
         if seg.level_rank > best:
             best = seg.level_rank
     return LEVELS[best]
 
 
-def _seg_level(seg: _Seg) -> int:
+def _seg_level(seg: _Seg, memo: _Memo) -> int:
     """The rank of the highest level cue of one segment (a pure function of its items)."""
-    items = seg.items
-    if not any(it.entry.cue or it.words[0] in NUMERAL_LEVEL for it in items):
+    if memo.level_words.isdisjoint(seg.tokens):
         return 0  # most segments name no level at all
+    items = seg.items
     best = 0
     prev: _Item | None = None
     for n, it in enumerate(items):
@@ -548,18 +565,21 @@ def _seg_level(seg: _Seg) -> int:
     return best
 
 
-def _specialisation(segs: list[_Seg], rules: Rules) -> str | None:
+def _specialisation(segs: list[_Seg], memo: _Memo) -> str | None:
     found: set[str] = set()
     for seg in segs:
         if seg.specs is None:
-            seg.specs = _seg_specs(seg, rules)
+            seg.specs = _seg_specs(seg, memo)
         found.update(seg.specs)
     if not found:
         return None
-    return next((s for s in rules.spec_order if s in found), None)
+    return next((s for s in memo.rules.spec_order if s in found), None)
 
 
-def _seg_specs(seg: _Seg, rules: Rules) -> frozenset[str]:
+def _seg_specs(seg: _Seg, memo: _Memo) -> frozenset[str]:
+    if memo.spec_words.isdisjoint(seg.tokens):
+        return frozenset()
+    rules = memo.rules
     found: set[str] = set()
     for it in seg.items:
         if it.entry.func is not None and it.entry.func.spec:
@@ -633,7 +653,7 @@ def _classify(title: str, memo: _Memo) -> TitleClass:
     rules = memo.rules
     segs = _merge_headless(_segments(title, memo), memo)
     if not segs:
-        return TitleClass("other", "unspecified", None, 0.0)
+        return _title_class("other", "unspecified", None, 0.0)
     role, confidence, i = _resolve(segs, rules)
     if role in ("machine_learning_engineer", "software_engineer"):
         # "Gen AI/ML Engineer": once GenAI, LLMs or agents are named in this role or its qualifiers
@@ -644,8 +664,8 @@ def _classify(title: str, memo: _Memo) -> TitleClass:
             scope.append(later)
         if any(f.genai for s in scope for f in s.funcs):
             role = "ai_engineer"
-    spec = _specialisation(segs, rules) if role != "other" else None
-    return TitleClass(role, _level(segs, rules), spec, confidence)
+    spec = _specialisation(segs, memo) if role != "other" else None
+    return _title_class(role, _level(segs, memo), spec, confidence)
 
 
 def classify_titles(titles: Iterable[str | None]) -> list[TitleClass]:
