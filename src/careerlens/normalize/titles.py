@@ -58,9 +58,14 @@ class TitleClass:
 _title_class = lru_cache(maxsize=None)(TitleClass)
 
 
-Tokens = tuple[str, ...]
-
 # -------------------------------------------------------------------------------------- tokenising
+Tokens = tuple[str, ...]  # a part's or a segment's English words
+# A word the parser cannot tell from another unknown word (a place, a company, a team) is read as this one
+# placeholder (no rule or token can be empty): titles that differ only in such words share their parsed
+# segments (a third fewer to parse). The parser compares tokens with the rules' words and with these, no
+# others (keep this set in step with the code).
+_UNKNOWN_WORD = ""
+_PARSER_WORDS = frozenset({"and", "staff", "manager", "level", "ia"})
 _JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
 # no leading \s*: whitespace left at a part's end makes no token, and the separator is stripped; one character
 # class for the one-character separators (a leading \s* and an alternative per character were 2x slower)
@@ -133,15 +138,7 @@ def _lengths_by_first(phrases: Iterable[Tokens]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 _MEMO: list[_Memo] = []
-# A word the parser cannot tell from another unknown word (a place, a company, a team) is read as this one
-# placeholder (no rule or token can be empty): titles that differ only in such words share their parsed
-# segments (a third fewer to parse). The parser compares tokens with the rules' words and with these, no
-# others (keep this set in step with the code).
-_UNKNOWN_WORD = ""
-_PARSER_WORDS = frozenset({"and", "staff", "manager", "level", "ia"})
 _MEMO_MAX = 200_000  # entries per cache before it is emptied (bounds memory on unbounded inputs)
 
 
@@ -151,6 +148,10 @@ def _memo(rules: Rules) -> _Memo:
     m = _Memo(rules)
     _MEMO[:] = [m]
     return m
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def _store(cache: dict[_K, _V], key: _K, value: _V) -> None:
