@@ -105,9 +105,6 @@ def ingest(
     return result
 
 
-_TITLES_SQL = "SELECT DISTINCT title FROM _in_conv WHERE q_field IS NULL ORDER BY 1"
-
-
 def _classify(titles: list[str]) -> pa.Table:
     from careerlens.normalize.titles import classify_titles
 
@@ -176,7 +173,8 @@ class _Job:
     def classify_titles(self) -> None:
         """_in_titles: the classifier run once per distinct title of the rows that passed the checks."""
         self.stage("classify titles")
-        self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(_TITLES_SQL).fetchall()]))
+        sql = "SELECT DISTINCT title FROM _in_conv WHERE q_field IS NULL ORDER BY 1"
+        self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(sql).fetchall()]))
 
     def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
         """q_field, q_reason columns: the first failing check (condition, staging field, reason SQL) wins."""

@@ -13,6 +13,7 @@ import duckdb
 
 from careerlens.errors import StoreError
 from careerlens.settings import Settings
+from careerlens.sources import sql_str
 
 SCHEMA_FILE = Path(__file__).parent / "schema.sql"
 TABLES = ("ingest_runs", "salaries", "duplicates", "quarantine", "postings", "posting_skills",
@@ -202,16 +203,12 @@ def _attached(p: Path) -> duckdb.DuckDBPyConnection:
     key = hashlib.sha256(str(p.resolve()).encode()).hexdigest()[:16]
     con = duckdb.connect(f":memory:careerlens-{key}")
     try:
-        con.execute(f"ATTACH IF NOT EXISTS '{_sql_path(p)}' AS warehouse (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        con.execute(f"ATTACH IF NOT EXISTS {sql_str(str(p))} AS warehouse (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
         con.execute("USE warehouse")
     except duckdb.Error:
         con.close()
         raise
     return con
-
-
-def _sql_path(p: Path) -> str:
-    return str(p).replace("'", "''")
 
 
 def open_snapshot(snapshot_dir: str | Path) -> Store:
@@ -233,8 +230,7 @@ def open_snapshot(snapshot_dir: str | Path) -> Store:
     for file in sorted(d.glob("*.parquet")):
         name = file.stem
         con.execute(f"DROP TABLE IF EXISTS {name}")
-        path = str(file).replace("'", "''")
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({sql_str(str(file))})")
     label = f"bundled snapshot of {manifest.get('snapshot_date', '?')}"
     return Store(con, "snapshot", label, path=d, manifest=manifest)
 
