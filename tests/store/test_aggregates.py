@@ -214,3 +214,50 @@ def test_sorted_pairs_overflow_path_gives_the_same_pairs() -> None:
     assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
     assert len({(a, b) for a, b in zip(major.tolist(), minor.tolist(), strict=True)}) == fast[0].size
     assert np.all(np.diff(fast[0] * 30 + fast[1]) > 0)
+
+
+# -- rebuilt by the first reader after postings ingests ---------------------------------------------------
+SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "store" / "postings_small.csv"
+
+
+def agg_rows(con: Any) -> dict[str, list[tuple]]:
+    return {
+        t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+        for t in ("agg_posting_counts", "agg_posting_skills", "agg_skill_premium")
+    }
+
+
+def test_ingest_leaves_the_rebuild_to_the_next_reader(tmp_path: Path) -> None:
+    from careerlens.settings import get_settings
+    from careerlens.store.aggregates import aggregates_stale, ensure_aggregates
+    from careerlens.store.ingest import ingest
+    from careerlens.store.warehouse import open_store
+
+    db = tmp_path / "w.duckdb"
+    with open_warehouse(db) as s:
+        ingest(SMALL, "postings", s)
+        assert s.con.execute("SELECT count(*) FROM agg_posting_counts").fetchone() == (0,)
+        assert aggregates_stale(s.con)
+    settings = get_settings(db=str(db))
+    with open_store(settings) as s:  # the reader rebuilds, in the file
+        assert not aggregates_stale(s.con)
+        built = agg_rows(s.con)
+        n = s.con.execute("SELECT count(*) FROM postings").fetchone()
+        assert s.con.execute("SELECT sum(n_postings) FROM agg_posting_counts").fetchone() == n
+    with open_warehouse(db) as s:  # persisted: a second reader rebuilds nothing, and a rebuild is the same
+        assert not ensure_aggregates(s.con)
+        assert agg_rows(s.con) == built
+        refresh_aggregates(s.con)
+        assert agg_rows(s.con) == built
+        # a second file (another run) makes them stale again; the rebuild counts both runs' postings
+        second = tmp_path / "second.csv"
+        second.write_text(SMALL.read_text(encoding="utf-8").replace("2023", "2022"), encoding="utf-8")
+        ingest(second, "postings", s)
+        assert aggregates_stale(s.con)
+    with open_store(settings, copy=True) as c:  # an in-memory copy (the web server) rebuilds in the copy
+        assert not aggregates_stale(c.con)
+        total = c.con.execute("SELECT count(*) FROM postings").fetchone()
+        assert c.con.execute("SELECT sum(n_postings) FROM agg_posting_counts").fetchone() == total
+        assert total is not None and n is not None and total[0] > n[0]
+    with open_warehouse(db) as s:
+        assert aggregates_stale(s.con)  # ... and leaves the file as it was

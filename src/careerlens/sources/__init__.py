@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 
 from careerlens.errors import InputError
 
@@ -69,10 +72,13 @@ class Reader:
         """What facts of this reader carry in their ``source`` column."""
         return self.fact_source or self.name
 
-    def raw_relation(self, con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    def raw_relation(self, con: duckdb.DuckDBPyConnection, path: Path, *, arrow_view: str = "") -> str:
         """SQL relation of the file's raw rows (row_number + columns as VARCHAR), checked against the reader.
 
-        ``WITH ORDINALITY`` numbers rows in file order (1-based), also when DuckDB reads the file in parallel.
+        With ``arrow_view``, a CSV that pyarrow can read is read into memory once and registered on ``con``
+        under that name (the caller unregisters it): every later pass scans memory instead of the file.
+        Otherwise DuckDB streams the file; ``WITH ORDINALITY`` numbers rows in file order (1-based), also
+        when DuckDB reads the file in parallel.
         """
         src = read_expr(path)
         try:
@@ -86,6 +92,10 @@ class Reader:
                 hint="is it a CSV (optionally .gz), JSONL or Parquet file?",
             ) from None
         self.check_columns(cols, path)
+        table = read_csv_arrow(path, cols) if arrow_view and src.startswith("read_csv(") else None
+        if table is not None:
+            con.register(arrow_view, table)
+            return f"(SELECT * FROM {arrow_view})"
         return f"(SELECT ordinality::BIGINT AS row_number, * EXCLUDE (ordinality) FROM {src} WITH ORDINALITY)"
 
     def check_columns(self, cols: list[str], path: Path) -> None:
@@ -120,6 +130,39 @@ def read_expr(path: Path) -> str:
         return f"read_json({p}, format='auto', records=true)"
     dialect = "delim=',', quote='\"', escape='\"', strict_mode=false"
     return f"read_csv({p}, all_varchar=true, header=true, {dialect})"
+
+
+# a CSV larger than this on disk is streamed by DuckDB rather than held in memory as an Arrow table
+ARROW_MAX_BYTES = 256 * 1024 * 1024
+
+
+def read_csv_arrow(path: Path, columns: list[str]) -> pa.Table | None:
+    """The CSV (or CSV.GZ) as an Arrow table: ``row_number`` (1-based, file order) + every column as a
+    string, empty cells NULL: the rows DuckDB's ``read_csv(all_varchar=true)`` of ``read_expr`` gives, read
+    2-3x faster (pyarrow parses in parallel and inflates gzip at C speed).
+
+    None when this reader should not be used: a file too large to hold in memory, empty or repeated column
+    names (DuckDB renames them), or a file pyarrow's strict parser rejects (ragged rows, bad UTF-8, broken
+    gzip): DuckDB's more lenient reader then reads it, or names the error, exactly as before.
+    """
+    if path.stat().st_size > ARROW_MAX_BYTES or "" in columns or len(set(columns)) != len(columns):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            path,
+            parse_options=pa_csv.ParseOptions(delimiter=",", quote_char='"', double_quote=True,
+                                              newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={c: pa.string() for c in columns}, null_values=[""], strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowException, OSError, EOFError):
+        return None
+    if table.column_names != columns:
+        return None
+    ones = pa.nulls(table.num_rows, pa.int64()).fill_null(1)
+    return table.add_column(0, "row_number", pa_compute.cumulative_sum(ones))
 
 
 def csv_header(path: Path) -> list[str] | None:

@@ -2,8 +2,12 @@
 
 The bundled snapshot may not redistribute raw posting rows (their licence is not stated), so every postings
 figure is computed from these tables; a user's warehouse and the snapshot then answer the same queries.
-``refresh_aggregates(con)`` rebuilds them from ``postings`` + ``posting_skills`` after every postings ingest
-and in the snapshot build. It runs DELETE + INSERT without its own transaction, so it joins the caller's.
+``refresh_aggregates(con)`` rebuilds them from ``postings`` + ``posting_skills``; it runs DELETE + INSERT
+without its own transaction, so it joins the caller's. An ingest does not call it: the tables are rebuilt
+when a reader opens the warehouse and finds them older than its postings (``ensure_aggregates``, called by
+``open_store``), so ingesting several files costs one rebuild, paid by the first query after them. The
+snapshot build rebuilds them once after its ingests. ``meta_aggregates`` records which postings runs the
+tables were built from.
 
 ``agg_skill_premium`` (DDL below) holds the pay premium of a skill among salaried postings:
 
@@ -62,9 +66,45 @@ def genai_skill_ids() -> list[str]:
     return sorted(s.id for s in load_skills().values() if s.category == "genai")
 
 
+# not agg_*: the snapshot ships the agg_* tables, and this one describes a warehouse's own runs
+STATE_DDL = "CREATE TABLE IF NOT EXISTS meta_aggregates (postings_runs VARCHAR NOT NULL)"
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create agg_skill_premium when missing (the other agg_* tables come with schema.sql)."""
+    """Create agg_skill_premium and meta_aggregates when missing (the other agg_* tables come with
+    schema.sql)."""
     con.execute(PREMIUM_DDL)
+    con.execute(STATE_DDL)
+
+
+def _postings_runs(con: duckdb.DuckDBPyConnection) -> str:
+    """A fingerprint of the postings runs in the warehouse ('' when there are none)."""
+    row = con.execute(
+        "SELECT coalesce(md5(string_agg(run_id, ',' ORDER BY run_id)), '') FROM ingest_runs "
+        "WHERE dataset = 'postings' AND status = 'done'"
+    ).fetchall()
+    return str(row[0][0])
+
+
+def aggregates_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when postings were ingested (or removed) since the agg_* tables were built."""
+    ensure_tables(con)
+    built = con.execute("SELECT postings_runs FROM meta_aggregates").fetchall()
+    return (built[0][0] if built else "") != _postings_runs(con)
+
+
+def ensure_aggregates(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the agg_* tables in one transaction when they are stale; True when it rebuilt them."""
+    if not aggregates_stale(con):
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh_aggregates(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True
 
 
 def refresh_aggregates(
@@ -123,6 +163,8 @@ def refresh_aggregates(
             )
         finally:
             con.unregister("_careerlens_premium_rows")
+    con.execute("DELETE FROM meta_aggregates")
+    con.execute("INSERT INTO meta_aggregates VALUES (?)", [_postings_runs(con)])
 
 
 def _bootstrap_sorted_medians(

@@ -27,6 +27,7 @@ from careerlens.store.warehouse import IngestResult, Store, file_sha256, run_res
 STAGES = ("read", "classify titles", "extract skills", "normalise", "write")
 EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
 REPOST_WINDOW_DAYS = 30
+RAW_VIEW = "_in_raw_arrow"  # the file's rows in memory (Reader.raw_relation)
 StageCallback = Callable[[str], None]
 ABSURD = (
     f"'absurd salary (outside {MIN_USD_YEAR:,.0f}-{MAX_USD_YEAR:,.0f} USD/year): ' "
@@ -44,9 +45,12 @@ def ingest(
     display_path: str | None = None,
     run_id: str | None = None,
     now: datetime | None = None,
-    refresh: bool = True,
+    refresh: bool = False,
 ) -> IngestResult:
-    """Ingest ``path`` with the reader ``source`` into ``store`` (a warehouse) and return the run's counts."""
+    """Ingest ``path`` with the reader ``source`` into ``store`` (a warehouse) and return the run's counts.
+
+    The postings aggregates are left for the next reader to rebuild (``open_store``), once for any number
+    of ingests; ``refresh=True`` rebuilds them in this run's transaction instead."""
     p = Path(path).expanduser()
     if not p.is_file():
         raise InputError("file not found", file=str(p), hint="check the path of the file to ingest")
@@ -70,6 +74,7 @@ def ingest(
     rid = run_id or uuid.uuid4().hex
     started = now or datetime.now()
     con.execute("BEGIN TRANSACTION")
+    jobs: list[_Job] = []
     try:
         con.execute(
             "INSERT INTO ingest_runs (run_id, dataset, source, source_name, file_path, file_sha256, "
@@ -78,6 +83,7 @@ def ingest(
             [rid, reader.dataset, reader.name, reader.source_name, shown, sha, started],
         )
         job = _Job(con, reader, p, shown, sha, rid, stage)
+        jobs.append(job)
         if reader.dataset == "salaries":
             job.run_salaries()
         else:
@@ -100,6 +106,9 @@ def ingest(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        for j in jobs:
+            j.release()
     result = run_result(con, rid, status="done")
     result.skills_linked = job.skills_linked
     return result
@@ -164,10 +173,16 @@ class _Job:
             self.con.execute(f"DROP {kind_name.replace(' ', ' IF EXISTS ', 1)}")
         self.temps.clear()
 
+    def release(self) -> None:
+        """Free the file's in-memory copy (an Arrow table registered on the connection, not a temp table, so
+        a rollback does not remove it)."""
+        self.con.unregister(RAW_VIEW)
+
     def read(self) -> str:
-        """The file as a relation of raw rows; the normalise pass reads it once (no raw copy is kept)."""
+        """The file as a relation of raw rows: a CSV in memory (read once, scanned by every later pass), else
+        DuckDB's stream of the file (see Reader.raw_relation)."""
         self.stage("read")
-        self.raw = self.reader.raw_relation(self.con, self.path)
+        self.raw = self.reader.raw_relation(self.con, self.path, arrow_view=RAW_VIEW)
         return self.raw
 
     def classify_titles(self) -> None:
@@ -441,10 +456,8 @@ class _Job:
             [self.rid, self.sha, self.reader.label],
         )
         if refresh:
-            try:
-                from careerlens.store.aggregates import refresh_aggregates
-            except ImportError:  # the aggregates module is optional for a bare warehouse
-                return
+            from careerlens.store.aggregates import refresh_aggregates
+
             refresh_aggregates(con)
 
     def titles_sql(self, raw: str) -> str:

@@ -97,7 +97,8 @@ CREATE TABLE IF NOT EXISTS posting_skills (
 );
 
 -- Aggregates over postings. Analytics on postings read only these, so the bundled snapshot (which may not
--- redistribute raw postings) and a user's warehouse answer the same queries. Rebuilt after every postings ingest.
+-- redistribute raw postings) and a user's warehouse answer the same queries. Rebuilt by the first reader after
+-- postings ingests (store/aggregates.py: ensure_aggregates).
 CREATE TABLE IF NOT EXISTS agg_posting_counts (
     source VARCHAR, role VARCHAR, level VARCHAR, country VARCHAR, region VARCHAR,
     year INTEGER, month INTEGER, industry VARCHAR,

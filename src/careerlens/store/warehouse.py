@@ -273,7 +273,16 @@ def open_warehouse_copy(path: str | Path) -> Store:
 
 def open_store(settings: Settings, *, copy: bool = False) -> Store:
     """The user's warehouse if its file exists (``copy``: an in-memory copy of it), else the bundled
-    snapshot (read-only)."""
-    if settings.db_path.exists():
-        return open_warehouse_copy(settings.db_path) if copy else open_warehouse(settings.db_path)
-    return open_snapshot(settings.snapshot_dir)
+    snapshot (read-only). A warehouse's postings aggregates are rebuilt here when postings were ingested
+    since they were built (in the copy only, for ``copy``)."""
+    if not settings.db_path.exists():
+        return open_snapshot(settings.snapshot_dir)
+    store = open_warehouse_copy(settings.db_path) if copy else open_warehouse(settings.db_path)
+    try:
+        from careerlens.store.aggregates import ensure_aggregates
+
+        ensure_aggregates(store.con)
+    except BaseException:
+        store.close()
+        raise
+    return store
