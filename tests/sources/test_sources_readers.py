@@ -150,3 +150,101 @@ def test_shipped_mapping_by_name() -> None:
     assert reader.label == "linkedin_data_jobs_2025"
     with pytest.raises(MappingError, match="mapping file not found"):
         get_reader("generic", mapping="no_such_mapping")
+
+
+# -- CSV read into memory by pyarrow, or streamed by DuckDB ------------------------------------------------
+TRICKY_CSV = (
+    "\ufefftitle,company,note\n"
+    '"Data Scientist, ""NLP""",,"multi\nline"\n'
+    '"",  spaced  ,é ü\n'
+    "ML Engineer,Acme,\n"
+)
+
+
+def _duckdb_rows(path: Path) -> list[tuple]:
+    import duckdb
+
+    from careerlens.sources import read_expr
+
+    return duckdb.execute(f"SELECT * FROM {read_expr(path)}").fetchall()
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_arrow_read_gives_duckdbs_rows(tmp_path: Path, gz: bool) -> None:
+    import gzip
+
+    from careerlens.sources import csv_header, read_csv_arrow
+
+    path = tmp_path / ("t.csv.gz" if gz else "t.csv")
+    data = TRICKY_CSV.encode()
+    path.write_bytes(gzip.compress(data) if gz else data)
+    table = read_csv_arrow(path, csv_header(path) or [])
+    assert table is not None
+    rows = [tuple(r.values()) for r in table.to_pylist()]
+    assert [r[0] for r in rows] == [1, 2, 3]  # row_number in file order
+    assert [r[1:] for r in rows] == _duckdb_rows(path)
+    assert rows[0][1:] == ('Data Scientist, "NLP"', None, "multi\nline")
+
+
+@pytest.mark.parametrize(
+    "name, content, columns",
+    [
+        ("ragged.csv", b"a,b,c\n1,2,3\n4,5\n6,7,8\n", ["a", "b", "c"]),
+        ("latin1.csv", "a,b\nCaf\u00e9,2\n".encode("latin-1"), ["a", "b"]),
+        ("repeated.csv", b"a,a\n1,2\n", ["a", "a"]),
+        ("unnamed.csv", b"a,,c\n1,2,3\n", ["a", "", "c"]),
+        ("broken.csv.gz", b"\x1f\x8b\x08\x00 not gzip", ["a"]),
+    ],
+)
+def test_arrow_read_leaves_what_it_cannot_read_to_duckdb(
+    tmp_path: Path, name: str, content: bytes, columns: list[str]
+) -> None:
+    """None: the file is then streamed by DuckDB, which reads or rejects it as before (a named error)."""
+    from careerlens.sources import read_csv_arrow
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert read_csv_arrow(path, columns) is None
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    cols = {
+        "salaries": "* EXCLUDE (run_id)",
+        "postings": "* EXCLUDE (run_id)",
+        "posting_skills": "*",
+        "duplicates": "* EXCLUDE (run_id)",
+        "quarantine": "* EXCLUDE (run_id)",
+    }
+    out = {t: con.execute(f"SELECT {c} FROM {t} ORDER BY ALL").fetchall() for t, c in cols.items()}
+    con.close()
+    return out
+
+
+def test_ingest_is_the_same_from_memory_and_from_duckdbs_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import careerlens.sources as sources
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    glassdoor = tmp_path / "glassdoor.csv"
+    glassdoor.write_text(GLASSDOOR_CSV, encoding="utf-8")
+    mapping = tmp_path / "glassdoor.toml"
+    mapping.write_text(GLASSDOOR_MAP, encoding="utf-8")
+    files = [
+        (fixtures / "store" / "ai_jobs_small.csv", "ai-jobs", None),
+        (fixtures / "store" / "postings_small.csv", "postings", None),
+        (glassdoor, "generic", mapping),
+    ]
+    results = {}
+    for how, limit in (("memory", sources.ARROW_MAX_BYTES), ("stream", -1)):
+        monkeypatch.setattr(sources, "ARROW_MAX_BYTES", limit)  # -1: every file is "too large"
+        db = tmp_path / f"{how}.duckdb"
+        with open_warehouse(db) as store:
+            for path, source, m in files:
+                ingest(path, source, store, mapping=m)
+        results[how] = _tables(db)
+    assert results["memory"] == results["stream"]
+    assert len(results["memory"]["salaries"]) > 0 and len(results["memory"]["postings"]) > 0
