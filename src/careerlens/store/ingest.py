@@ -129,6 +129,19 @@ def _classify(titles: list[str]) -> pa.Table:
     )
 
 
+Places = list[tuple[str | None, str | None]]
+
+
+def _places(pairs: Places, *, postings: bool) -> pa.Table:
+    """Distinct raw (location, country) → (iso2, region), mapped once per distinct value (``_in_geo``)."""
+    isos = [posting_country(loc, cty) if postings else to_iso2(cty) for loc, cty in pairs]
+    cols = {
+        "loc": [p[0] for p in pairs], "cty": [p[1] for p in pairs], "iso2": isos,
+        "region": [region_of(i) for i in isos],
+    }  # fmt: skip
+    return pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()})
+
+
 def _skill_labels() -> pa.Table:
     """Lowercased skill ids and aliases → canonical id (postings' own labels are the lexicon's vocabulary)."""
     from careerlens.kb.skills import load_skills
@@ -238,15 +251,6 @@ class _Job:
             )
         return int(read), int(loaded), int(q), int(dups)
 
-    def geo_temp(self, pairs: list[tuple[str | None, str | None]], *, postings: bool) -> None:
-        """_in_geo: distinct raw (location, country) → (iso2, region), mapped once per distinct value."""
-        isos = [posting_country(loc, cty) if postings else to_iso2(cty) for loc, cty in pairs]
-        cols = {
-            "loc": [p[0] for p in pairs], "cty": [p[1] for p in pairs], "iso2": isos,
-            "region": [region_of(i) for i in isos],
-        }  # fmt: skip
-        self.arrow_temp("_in_geo", pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()}))
-
     def fx_temp(self) -> None:
         """_in_fx(cur, y, fx): each currency × year of the FX table's span, with its nearest year's rate."""
         rates = load_fx_table()
@@ -329,7 +333,7 @@ class _Job:
             "SELECT DISTINCT c FROM (SELECT company_country_raw AS c FROM _in_conv UNION ALL "
             "SELECT residence_country_raw FROM _in_conv) ORDER BY c"
         ).fetchall()
-        self.geo_temp([(None, r[0]) for r in countries], postings=False)
+        self.arrow_temp("_in_geo", _places([(None, r[0]) for r in countries], postings=False))
         self.stage("write")
         self.dedup_salaries()
         base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
@@ -415,12 +419,16 @@ class _Job:
         con = self.con
         raw = self.read()
         self.stage("classify titles")
-        # The title classifier is pure Python and DuckDB releases the GIL while it runs a statement: one quick
-        # read of the title column gives the distinct titles, which a thread classifies while SQL normalises
-        # the rows, removes duplicates and links skills (a gzip read keeps only one core busy).
+        # Titles and places are looked up in Python, and DuckDB releases the GIL while it runs a statement: a
+        # thread looks up the distinct titles and places while SQL normalises the rows, removes duplicates and
+        # links skills, so this thread runs SQL only.
         titles = [r[0] for r in con.execute(self.titles_sql(raw)).fetchall()]
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="careerlens-titles") as pool:
             classes = pool.submit(_classify, titles)
+            # the places of every row (a superset of the facts'), mapped in the same thread after the titles
+            staged = self.reader.staged_sql(raw)
+            pairs = con.execute(f"SELECT DISTINCT location, country FROM ({staged}) ORDER BY ALL").fetchall()
+            places = pool.submit(_places, pairs, postings=True)
             self.stage("normalise")
             self.normalise_postings(raw)
             self.write_quarantine()
@@ -434,13 +442,10 @@ class _Job:
                 FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
                 """,
             )
-            pairs = con.execute(
-                "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
-            ).fetchall()
-            self.geo_temp([(a, b) for a, b in pairs], postings=True)
             self.stage("extract skills")
             self.link_skills()
             self.arrow_temp("_in_titles", classes.result())
+            self.arrow_temp("_in_geo", places.result())
         con.execute(
             """
             INSERT INTO postings
