@@ -1,13 +1,20 @@
 """The job-title classifier's rules: ``normalize/data/titles.toml`` read, validated and indexed once per
-process (``load_rules()``). The parser that applies them is ``careerlens.normalize.titles``."""
+process (``load_rules()``). The parser that applies them is ``careerlens.normalize.titles``.
+
+This module and ``titles`` are compiled with mypyc when the package is installed (setup.py); the .py files
+stay the reference, and a compiled build that no longer matches them gives way to them (``_native_fallback``).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import FunctionType, ModuleType
 from typing import Any
 
 from careerlens.errors import KnowledgeBaseError
@@ -219,3 +226,81 @@ def load_rules() -> Rules:
             k for k, e in lexicon.items() if len(k) == 1 and (e.head or e.fixed) and k[0] != "head"
         ),
     )
+
+
+# ------------------------------------------------------------------ the compiled build (setup.py, mypyc)
+NATIVE_SOURCES: tuple[str, ...] = ("title_rules.py", "titles.py")  # what setup.py compiles, in this package
+# written by setup.py beside them when it compiles them: ``sha256sum title_rules.py titles.py`` at that moment
+NATIVE_STAMP = "_titles_native.sha256"
+PURE_PYTHON_ENV = "CAREERLENS_PURE_PYTHON"  # =1: build pure Python (setup.py), run the .py sources (here)
+
+
+@lru_cache(maxsize=4)
+def _why_source(directory: str) -> str | None:
+    """Why the compiled modules in ``directory`` must give way to the .py sources there (None: they need not).
+
+    Only the classifier's code is compiled: its rules (data/titles.toml) are read at run time, and changing
+    them needs no rebuild."""
+    import hashlib
+
+    if os.environ.get(PURE_PYTHON_ENV) == "1":
+        return f"{PURE_PYTHON_ENV}=1"
+    digests = []
+    for name in NATIVE_SOURCES:
+        try:
+            with open(os.path.join(directory, name), "rb") as fh:
+                digests.append(f"{hashlib.sha256(fh.read()).hexdigest()}  {name}\n")
+        except OSError:
+            return None  # an install without its sources: the build is all there is
+    try:
+        with open(os.path.join(directory, NATIVE_STAMP), encoding="ascii") as fh:
+            stamp = fh.read()
+    except OSError:
+        stamp = ""
+    if stamp == "".join(digests):
+        return None
+    return "no build stamp" if not stamp else "titles.py or title_rules.py changed since it was built"
+
+
+def _native_fallback(namespace: dict[str, Any], probe: object) -> None:
+    """Called at the end of both modules with their globals() and one of their functions: when the function is
+    compiled and the build must give way (``_why_source``), the module's .py source runs in the module's own
+    namespace, so every name of the module is the source's (the compiled functions are left uncalled).
+    Putting the source module in sys.modules instead would not last: importing an extension module puts the
+    extension module back. (A compiled module's __file__ may not be set yet: mypyc versions differ.)"""
+    if isinstance(probe, FunctionType):
+        return  # the .py source
+    name = str(namespace["__name__"])
+    package, _, child = name.rpartition(".")
+    package_file = sys.modules[package].__file__
+    if package_file is None:
+        return
+    directory = os.path.dirname(package_file)
+    why = _why_source(directory)
+    if why is None:
+        return
+    path = os.path.join(directory, f"{child}.py")
+    if not why.startswith(PURE_PYTHON_ENV):
+        import warnings
+
+        warnings.warn(
+            f"{name}: the compiled build in {directory} is stale ({why}), running "
+            f"{child}.py instead (about 2x slower): run make dev to rebuild the compiled title classifier",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    with open(path, "rb") as fh:
+        code = compile(fh.read(), path, "exec", dont_inherit=True)
+    # older mypyc versions run a module's code before it is in sys.modules, where @dataclass looks at it
+    stand_in = ModuleType(name) if name not in sys.modules else None
+    if stand_in is not None:
+        stand_in.__dict__.update(namespace)
+        sys.modules[name] = stand_in
+    try:
+        exec(code, namespace)  # noqa: S102
+    finally:
+        if stand_in is not None and sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+
+
+_native_fallback(globals(), fold)

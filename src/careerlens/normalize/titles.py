@@ -22,8 +22,8 @@ from __future__ import annotations
 import copy
 import gc
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import TypeVar
 
@@ -36,6 +36,7 @@ from careerlens.normalize.title_rules import (
     Entry,
     Function,
     Rules,
+    _native_fallback,
     fold,
     load_rules,
 )
@@ -43,10 +44,34 @@ from careerlens.normalize.title_rules import (
 __all__ = ["LEVELS", "ROLES", "TitleClass", "classify_title", "classify_titles"]
 
 
+_C = TypeVar("_C")
+
+
+def _python_class(doc: str, annotations: dict[str, str]) -> Callable[[type[_C]], type[_C]]:
+    """A class decorator for mypyc's sake: a class with any decorator but @dataclass stays a plain Python
+    class when the module is compiled (TitleClass is public: a native class would not pickle or copy). mypyc
+    still gives such a class a docstring of its own and evaluated annotations (``str | None`` as ``type``):
+    the decorator sets the ones of the Python module (strings, as ``from __future__ import annotations``
+    leaves them), on the class, its dataclass fields and its __init__."""
+
+    def keep(cls: type[_C]) -> type[_C]:
+        cls.__doc__ = doc
+        cls.__annotations__ = annotations
+        for f in fields(cls):  # type: ignore[arg-type]
+            f.type = annotations[f.name]
+        cls.__init__.__annotations__.update(annotations)
+        return cls
+
+    return keep
+
+
+@_python_class(
+    "What a job title says: role and level ids of labels/ROLES.md, a specialisation, and how sure we are.",
+    {"role": "str", "level": "str", "specialisation": "str | None", "confidence": "float"},
+)
 @dataclass(frozen=True, slots=True)
 class TitleClass:
-    """What a job title says: role and level ids of labels/ROLES.md, a specialisation, and how sure we are."""
-
+    # its docstring and annotations are the decorator's too (keep them in step)
     role: str
     level: str
     specialisation: str | None
@@ -113,21 +138,22 @@ class _Memo:
         self.rewrite_lengths = _lengths_by_first(rules.rewrite)
         phrases = rules.lexicon.items()
         spec_phrase_words = {w for phrase in rules.spec_phrases for w in phrase}
-        # every word the parser can tell from an unknown one (see _UNKNOWN_WORD)
-        self.known = (
-            frozenset(w for phrase, _ in phrases for w in phrase)
+        # every word the parser can tell from an unknown one (see _UNKNOWN_WORD). One frozenset() around each
+        # union: ``frozenset | dict.keys()`` is a set at run time (dict_keys' __ror__), not the frozenset the
+        # type says, which a compiled (mypyc) build rejects.
+        self.known = frozenset(
+            {w for phrase, _ in phrases for w in phrase}
             | NUMERAL_LEVEL.keys()
             | rules.leadership_prefix
             | spec_phrase_words
             | _PARSER_WORDS
         )
         # the words of the phrases that give a level / a specialisation: a segment with none of them has none
-        self.level_words = (
-            frozenset(w for phrase, e in phrases if e.cue for w in phrase) | NUMERAL_LEVEL.keys()
+        self.level_words = frozenset(
+            {w for phrase, e in phrases if e.cue for w in phrase} | NUMERAL_LEVEL.keys()
         )
-        self.spec_words = (
-            frozenset(w for phrase, e in phrases if e.func and e.func.spec for w in phrase)
-            | spec_phrase_words
+        self.spec_words = frozenset(
+            {w for phrase, e in phrases if e.func and e.func.spec for w in phrase} | spec_phrase_words
         )
 
 
@@ -692,3 +718,7 @@ def classify_titles(titles: Iterable[str | None]) -> list[TitleClass]:
         if gc_was_enabled:
             gc.enable()
     return out
+
+
+# a compiled build of this module that no longer matches this file gives way to it (see title_rules)
+_native_fallback(globals(), classify_titles)
