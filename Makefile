@@ -5,19 +5,29 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test venv dev lint typecheck pytest browser snapshot bench clean
 
-$(BIN)/careerlens: pyproject.toml
+$(BIN)/careerlens: pyproject.toml setup.py
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .
 	touch $@
 
-venv: $(BIN)/careerlens
+# The job-title classifier (titles.py, title_rules.py) is compiled with mypyc when the package is installed
+# (setup.py; the extension modules land beside the sources, which stay the fallback). A build older than its
+# sources would give way to them at run time (with a warning, 2x slower), so it is rebuilt when they change:
+# unless the sha256 that setup.py wrote beside them still matches (no compiler: no stamp, a pure reinstall).
+TITLES_DIR := src/careerlens/normalize
+$(VENV)/.titles-native: $(TITLES_DIR)/titles.py $(TITLES_DIR)/title_rules.py | $(BIN)/careerlens
+	@if (cd $(TITLES_DIR) && sha256sum --check --status _titles_native.sha256) 2>/dev/null; then :; else \
+	  echo "rebuilding the compiled title classifier (mypyc, ~1 min)"; $(BIN)/pip install -q --no-deps -e .; fi
+	touch $@
 
-$(VENV)/.dev: pyproject.toml $(BIN)/careerlens
+venv: $(BIN)/careerlens $(VENV)/.titles-native
+
+$(VENV)/.dev: pyproject.toml setup.py $(BIN)/careerlens | $(VENV)/.titles-native
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-dev: $(VENV)/.dev
+dev: $(VENV)/.dev $(VENV)/.titles-native
 
 demo: venv
 	$(BIN)/careerlens compare "Machine Learning Engineer" "AI Engineer"
@@ -41,7 +51,8 @@ snapshot: venv
 	$(BIN)/careerlens snapshot build --from ../shared/data
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build
+	rm -f $(TITLES_DIR)/*.so $(TITLES_DIR)/_titles_native.sha256 src/*__mypyc.*.so
 
 bench: dev
 	$(BIN)/pip install -q -e '.[dev,bench]'

@@ -5,9 +5,11 @@ Corpus: the distinct ``job_title`` values of shared/data/postings/data_jobs_2024
 alternately with DuckDB's ``read_csv`` of the same file into a table (the baseline of
 benchmarks/ingest_throughput.py), best of N, in the same process. Printed: titles/s, the seconds of both, and
 the ratio DuckDB-read time / classification time (the classifier is the bulk of ``careerlens ingest`` on this
-file, so this bounds the ingest ratio).
+file, so this bounds the ingest ratio), and whether the classifier in use is the compiled one (setup.py builds
+it with mypyc) or the .py source.
 
     .venv/bin/python benchmarks/titles_throughput.py [--data ../shared/data] [--repeat 3]
+    CAREERLENS_PURE_PYTHON=1 .venv/bin/python benchmarks/titles_throughput.py   # the .py source
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import inspect
+import os
 import time
 from pathlib import Path
 
@@ -31,6 +35,15 @@ def load_titles(path: Path) -> list[str]:
     """The distinct job titles of a postings file, in first-seen order."""
     with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
         return list(dict.fromkeys(r.get("job_title") or "" for r in csv.DictReader(fh)))
+
+
+def classifier_in_use() -> str:
+    """Which classifier runs: mypyc compiles a function to a builtin one."""
+    if inspect.isbuiltin(titles_mod.classify_titles):
+        return f"compiled (mypyc): {Path(titles_mod.__file__).name}"
+    if os.environ.get("CAREERLENS_PURE_PYTHON") == "1":
+        return "the .py source (CAREERLENS_PURE_PYTHON=1)"
+    return "the .py source (no compiled build, or a stale one: run make dev)"
 
 
 def time_classify(titles: list[str]) -> float:
@@ -65,6 +78,7 @@ def main() -> int:
         classify.append(time_classify(titles))
         duck.append(time_duckdb(path))
     c, d = min(classify), min(duck)
+    print(f"classifier: {classifier_in_use()}")
     print(f"file: {path.name}, {len(titles)} distinct titles, best of {len(classify)}")
     print(f"classify_titles   {c:7.3f} s  {len(titles) / c:10,.0f} titles/s")
     print(f"duckdb read_csv   {d:7.3f} s  (whole file)")
