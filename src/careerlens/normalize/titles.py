@@ -19,11 +19,10 @@ A title the rules cannot place gets role ``other`` with a low confidence rather 
 
 from __future__ import annotations
 
-import copy
 import gc
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import TypeVar
 
@@ -300,29 +299,48 @@ def _translate(tok: str, rules: Rules) -> tuple[str, ...]:
 
 
 # ----------------------------------------------------------------------------------------- parsing
-@dataclass(slots=True)
+# _Item and _Seg are plain classes with their own __init__, not dataclasses: compiled (mypyc), a dataclass is
+# still built by the __init__ that the dataclasses module writes in Python (a tenth of the classifier's time)
 class _Item:
-    entry: Entry
-    words: tuple[str, ...]
-    start: int = 0  # token offset in its segment
+    __slots__ = ("entry", "words", "start")
+
+    def __init__(self, entry: Entry, words: Tokens, start: int = 0) -> None:
+        self.entry = entry
+        self.words = words
+        self.start = start  # token offset in its segment
 
 
-@dataclass(slots=True)
 class _Seg:
-    sep: str
-    tokens: Tokens
-    items: tuple[_Item, ...]
-    head: _Item | None = None
-    kind: str | None = None
-    role: str = "other"
-    strong: bool = False  # the role comes from a specific head or a strong function
-    has_func: bool = False
-    domain: bool = False  # decided by a domain function: a full title even though its role is "other"
-    funcs: list[Function] = field(default_factory=list)
-    rank_kinds: frozenset[str] = frozenset()
-    carry: int = 0
-    level_rank: int = -1  # memo of _seg_level (-1: not computed yet)
-    specs: frozenset[str] | None = None  # memo of _seg_specs
+    __slots__ = (
+        "sep", "tokens", "items", "head", "kind", "role", "strong", "has_func", "domain", "funcs",
+        "rank_kinds", "carry", "level_rank", "specs",
+    )  # fmt: skip
+
+    def __init__(
+        self, sep: str, tokens: Tokens, items: tuple[_Item, ...], rank_kinds: frozenset[str], carry: int = 0
+    ) -> None:
+        self.sep = sep
+        self.tokens = tokens
+        self.items = items
+        self.head: _Item | None = None
+        self.kind: str | None = None
+        self.role = "other"
+        self.strong = False  # the role comes from a specific head or a strong function
+        self.has_func = False
+        self.domain = False  # decided by a domain function: a full title even though its role is "other"
+        self.funcs: list[Function] = []
+        self.rank_kinds = rank_kinds
+        self.carry = carry
+        self.level_rank = -1  # memo of _seg_level (-1: not computed yet)
+        self.specs: frozenset[str] | None = None  # memo of _seg_specs
+
+    def with_sep(self, sep: str) -> _Seg:
+        """A (shallow) copy with another separator: _parse's segments are shared."""
+        seg = _Seg(sep, self.tokens, self.items, self.rank_kinds, self.carry)
+        seg.head, seg.kind, seg.role, seg.strong = self.head, self.kind, self.role, self.strong
+        seg.has_func, seg.domain, seg.funcs = self.has_func, self.domain, self.funcs
+        seg.level_rank, seg.specs = self.level_rank, self.specs
+        return seg
 
     @property
     def bare_rank(self) -> bool:
@@ -646,8 +664,8 @@ def _merge_headless(raw: list[tuple[str, Tokens]], memo: _Memo) -> list[_Seg]:
     for idx, (sep, tokens) in enumerate(pieces):
         seg = _parse(carry_sep if carry else sep, carry + tokens, memo, carry=len(carry))
         if carry and seg.head is not None:
-            seg = copy.copy(seg)  # _parse's segments are shared
-            seg.sep = sep  # "X with a / b / Data Scientist": the titled part after the last '/' is joined
+            # "X with a / b / Data Scientist": the titled part after the last '/' is joined
+            seg = seg.with_sep(sep)
         if seg.head is None and idx < last and pieces[idx + 1][0] in _JOINERS:
             if not carry:
                 carry_sep = sep
