@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import FunctionType, ModuleType
-from typing import Any
+from typing import Any, Final
 
 from careerlens.errors import KnowledgeBaseError
 
@@ -37,12 +37,12 @@ ROLES: tuple[str, ...] = (
     "other",
 )
 LEVELS: tuple[str, ...] = ("unspecified", "entry", "mid", "senior", "lead", "executive")
-LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
-NUMERAL_LEVEL = {
+LEVEL_RANK: Final = {lvl: i for i, lvl in enumerate(LEVELS)}
+NUMERAL_LEVEL: Final = {
     "i": "entry", "1": "entry", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
     "iv": "lead", "4": "lead", "v": "lead", "5": "lead", "vi": "lead", "6": "lead",
 }  # fmt: skip
-ROLE_FAMILY = {
+ROLE_FAMILY: Final = {
     "machine_learning_engineer": "ml",
     "ai_engineer": "ml",
     "mlops_engineer": "ml",

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from careerlens.normalize.title_rules import (
     LEVEL_RANK,
@@ -79,7 +79,7 @@ class TitleClass:
 
 # the classes are frozen and few (roles x levels x specialisations x confidences): each is built once
 # (building a frozen dataclass costs more than looking one up)
-_title_class = lru_cache(maxsize=None)(TitleClass)
+_title_class: Final = lru_cache(maxsize=None)(TitleClass)
 
 
 # -------------------------------------------------------------------------------------- tokenising
@@ -88,29 +88,30 @@ Tokens = tuple[str, ...]  # a part's or a segment's English words
 # placeholder (no rule or token can be empty): titles that differ only in such words share their parsed
 # segments (a third fewer to parse). The parser compares tokens with the rules' words and with these, no
 # others (keep this set in step with the code).
-_UNKNOWN_WORD = ""
-_PARSER_WORDS = frozenset({"and", "staff", "manager", "level", "ia"})
-_JOINERS = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
+_UNKNOWN_WORD: Final = ""
+_PARSER_WORDS: Final = frozenset({"and", "staff", "manager", "level", "ia"})
+_JOINERS: Final = {"/", "\\", "|", "or", "ou", "oder", "o", "and"}
 # no leading \s*: whitespace left at a part's end makes no token, and the separator is stripped; one character
 # class for the one-character separators (a leading \s* and an alternative per character were 2x slower)
-_SPLIT_RE = re.compile(r"([/\\|,;:()\[\]{}•·–—]|\b(?:or|ou|oder|with|con|mit|avec)\b|\s-+\s*|-+\s)\s*")
-_SPLIT_WORDS = frozenset({"or", "ou", "oder", "with", "con", "mit", "avec"})  # the words _SPLIT_RE splits at
-_SIGN_SPLIT_RE = re.compile(r"([/\\|,;:()\[\]{}•·–—])\s*")  # _SPLIT_RE's first alternative alone
+_SPLIT_RE: Final = re.compile(r"([/\\|,;:()\[\]{}•·–—]|\b(?:or|ou|oder|with|con|mit|avec)\b|\s-+\s*|-+\s)\s*")
+# the words _SPLIT_RE splits at
+_SPLIT_WORDS: Final = frozenset({"or", "ou", "oder", "with", "con", "mit", "avec"})
+_SIGN_SPLIT_RE: Final = re.compile(r"([/\\|,;:()\[\]{}•·–—])\s*")  # _SPLIT_RE's first alternative alone
 # the ASCII bytes that are not word characters (\w) -> b" ": what is left between spaces are \b's words
-_NON_WORD_TO_SPACE = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(256))
-_SPLIT_WORDS_ASCII = frozenset(w.encode() for w in _SPLIT_WORDS)
+_NON_WORD_TO_SPACE: Final = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(256))
+_SPLIT_WORDS_ASCII: Final = frozenset(w.encode() for w in _SPLIT_WORDS)
 # The patterns tried on every title start with a character class (a lookbehind after it where needed): re then
 # scans for that character instead of trying the whole pattern at every position (2-8x fewer instructions).
-_INNER_HYPHEN_RE = re.compile(r"[-_](?<=\S[-_])(?=\S)")
-_LETTER_HYPHEN_RE = re.compile(r"-(?<=[a-z]-)(?=[a-z])")  # where _HEAD_HYPHEN_RE can match
-_HEAD_HYPHEN_RE = re.compile(r"\b([a-z]+)-(?=[a-z])")
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
-_CPP_RE = re.compile(r"\bc\+\+")
-_CSHARP_RE = re.compile(r"\bc#")
-_DOTNET_RE = re.compile(r"(?<![a-z0-9])\.net\b")
+_INNER_HYPHEN_RE: Final = re.compile(r"[-_](?<=\S[-_])(?=\S)")
+_LETTER_HYPHEN_RE: Final = re.compile(r"-(?<=[a-z]-)(?=[a-z])")  # where _HEAD_HYPHEN_RE can match
+_HEAD_HYPHEN_RE: Final = re.compile(r"\b([a-z]+)-(?=[a-z])")
+_TOKEN_RE: Final = re.compile(r"[a-z0-9]+")
+_CPP_RE: Final = re.compile(r"\bc\+\+")
+_CSHARP_RE: Final = re.compile(r"\bc#")
+_DOTNET_RE: Final = re.compile(r"(?<![a-z0-9])\.net\b")
 # a capital starting a word inside a word: "Sr Data EngineerRemote", "AzureDataEngineer"
-_CAMEL_RE = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[a-z])")
-_ABBREV_DOT_RE = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|dev)\.(?=[a-z])")
+_CAMEL_RE: Final = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[a-z])")
+_ABBREV_DOT_RE: Final = re.compile(r"\b(sr|jr|snr|jnr|mgr|eng|engr|dir|assoc|prin|sen|dev)\.(?=[a-z])")
 
 
 class _Memo:
@@ -163,8 +164,8 @@ def _lengths_by_first(phrases: Iterable[Tokens]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
 
 
-_MEMO: list[_Memo] = []
-_MEMO_MAX = 200_000  # entries per cache before it is emptied (bounds memory on unbounded inputs)
+_MEMO: Final[list[_Memo]] = []
+_MEMO_MAX: Final = 200_000  # entries per cache before it is emptied (bounds memory on unbounded inputs)
 
 
 def _memo(rules: Rules) -> _Memo:
@@ -356,7 +357,7 @@ def _match(tokens: Tokens, memo: _Memo) -> tuple[_Item, ...]:
     return items
 
 
-_UNKNOWN = Entry()  # shared by every unknown word (entries are never changed after loading)
+_UNKNOWN: Final = Entry()  # shared by every unknown word (entries are never changed after loading)
 
 
 def _match_uncached(tokens: Tokens, memo: _Memo) -> tuple[_Item, ...]:
