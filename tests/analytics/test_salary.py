@@ -138,3 +138,29 @@ def test_library_entry_point_opens_the_warehouse_like_the_cli(
     assert store.con.execute("SELECT count(*) FROM salaries").fetchone() == (
         118,
     )  # our connection still works
+
+
+def test_intervals_do_not_depend_on_the_order_the_facts_are_stored_in(
+    store: Store, filled: Any, settings: Settings
+) -> None:
+    """The bootstrap resamples positions: the same facts stored in another order (a parallel insert may
+    store them so) must give the same intervals."""
+    from careerlens.analytics.compare import MLE as MLE_ID
+    from careerlens.analytics.compare import matched_premium
+
+    filled.add("ai_engineer", np.arange(90_000, 150_000, 1_500), level="senior")
+
+    def figures() -> tuple[object, ...]:
+        s = salary_stats(store, "mle", settings=settings)
+        levels = salary_by_level(store, "mle", settings=settings)
+        p = matched_premium(store, "ai_engineer", MLE_ID, settings=settings)
+        return s.median_ci, [lv.median_ci for lv in levels], p.ci_pct, p.estimate_pct
+
+    stored = figures()
+    con = store.con
+    order = [r[0] for r in con.execute("SELECT fact_id FROM salaries").fetchall()]
+    con.execute("CREATE TEMP TABLE reversed AS SELECT * FROM salaries ORDER BY fact_id DESC")
+    con.execute("DELETE FROM salaries")
+    con.execute("INSERT INTO salaries SELECT * FROM reversed")
+    assert [r[0] for r in con.execute("SELECT fact_id FROM salaries").fetchall()] == order[::-1]
+    assert figures() == stored

@@ -50,7 +50,7 @@ _STRATA_TEXT = {"level": "level", "region": "region", "work_year": "year", "comp
 def _groups(
     store: StoreLike, role: str, by: Sequence[str], where: Mapping[str, Any]
 ) -> dict[tuple[Hashable, ...], np.ndarray[Any, Any]]:
-    """Salaries of one role grouped by the stratum columns."""
+    """Salaries of one role grouped by the stratum columns, each group in fact order (as fetch_salaries)."""
     clauses, params = ["role = ?"], [role]
     for col, value in where.items():
         if isinstance(value, list | tuple):
@@ -60,7 +60,10 @@ def _groups(
             clauses.append(f"{col} = ?")
             params.append(value)
     cols = ", ".join(by)
-    sql = f"SELECT {cols}, list(salary_usd) FROM salaries WHERE {' AND '.join(clauses)} GROUP BY ALL"
+    sql = (
+        f"SELECT {cols}, list(salary_usd ORDER BY fact_id) FROM salaries WHERE {' AND '.join(clauses)} "
+        "GROUP BY ALL"
+    )
     try:
         rows = store.con.execute(sql, params).fetchall()
     except duckdb.Error as exc:

@@ -205,10 +205,13 @@ def _where(filters: SalaryFilters) -> tuple[str, list[Any]]:
 
 
 def fetch_salaries(store: StoreLike, filters: SalaryFilters) -> np.ndarray[Any, Any]:
-    """USD/year salaries of the jobs matching the filters."""
+    """USD/year salaries of the jobs matching the filters, in fact order: the bootstrap resamples positions,
+    so the same facts must come in the same order whatever order the warehouse stored them in."""
     where, params = _where(filters)
     try:
-        res = store.con.execute(f"SELECT salary_usd FROM salaries WHERE {where}", params).fetchnumpy()
+        res = store.con.execute(
+            f"SELECT salary_usd FROM salaries WHERE {where} ORDER BY fact_id", params
+        ).fetchnumpy()
     except duckdb.Error as exc:
         raise StoreError(
             f"cannot read salaries: {exc}", hint="run `careerlens ingest` or use the snapshot"

@@ -375,6 +375,7 @@ class _Job:
             LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
             LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
             WHERE j.row_number = j.kept_row AND j.kept_row = j.canon_row
+            ORDER BY j.kept_row
             """,
             [self.rid, self.sha, self.reader.label],
         )
@@ -384,46 +385,46 @@ class _Job:
 
         One row per source row in ``_in_rows``, from windows over one order (file order): ``seq`` numbers the
         rows that passed the checks, ``run_start`` is the ``seq`` where the current run of equal attributes
-        began, and ``(seq - run_start) // 2`` pairs rows within the run, so a pair's rows are neighbours and
+        began, and rows pair up within a run from its start (0-1, 2-3, ...), so a pair's rows are neighbours:
+        an odd ``seq - run_start`` is a pair's second row, an even one its first when the run goes on, and
         ``lag``/``lead`` give each row its partner. ``canon_row`` is the first job of its kind.
         """
-        run_start = (
-            "max(CASE WHEN brk THEN seq END) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)"
-            if self.reader.pair_ranges
-            else "seq"
-        )
+        if self.reader.pair_ranges:
+            run_start = "max(CASE WHEN brk THEN seq END) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)"
+            second, first = "(seq - run_start) % 2 = 1", "(seq - run_start) % 2 = 0 AND run_goes_on"
+        else:
+            run_start, second, first = "seq", "FALSE", "FALSE"
         self.temp(
             "_in_rows",
             f"""
             WITH v AS (
-                SELECT row_number, attr_key, salary_usd, row_number() OVER (ORDER BY row_number) AS seq,
-                       attr_key IS DISTINCT FROM lag(attr_key) OVER (ORDER BY row_number) AS brk
-                FROM _in_conv WHERE q_field IS NULL),
-            r AS (SELECT row_number, attr_key, salary_usd, seq, {run_start} AS run_start FROM v),
-            p AS (SELECT *, (seq - run_start) // 2 AS pair_no FROM r),
-            n AS (
-                SELECT row_number, attr_key, salary_usd,
-                       run_start = lag(run_start) OVER w AND pair_no = lag(pair_no) OVER w AS second,
-                       run_start = lead(run_start) OVER w AND pair_no = lead(pair_no) OVER w AS first,
+                SELECT row_number, attr_key, salary_usd, row_number() OVER w AS seq,
+                       attr_key IS DISTINCT FROM lag(attr_key) OVER w AS brk,
+                       attr_key IS NOT DISTINCT FROM lead(attr_key) OVER w AS run_goes_on,
                        lag(row_number) OVER w AS prev_row, lag(salary_usd) OVER w AS prev_usd,
                        lead(salary_usd) OVER w AS next_usd
-                FROM p WINDOW w AS (ORDER BY row_number)),
+                FROM _in_conv WHERE q_field IS NULL WINDOW w AS (ORDER BY row_number)),
+            r AS (SELECT *, {run_start} AS run_start FROM v),
+            n AS (SELECT *, {second} AS second, {first} AS first FROM r),
             j AS (
                 SELECT row_number, attr_key,
                        CASE WHEN second THEN prev_row ELSE row_number END AS kept_row,
                        CASE WHEN second OR first THEN 2 ELSE 1 END::INTEGER AS rows_collapsed,
                        CASE WHEN second THEN prev_usd WHEN first THEN next_usd END AS partner_usd, salary_usd
-                FROM n)
-            SELECT row_number, kept_row, rows_collapsed,
-                   CASE WHEN partner_usd IS NULL THEN salary_usd ELSE (salary_usd + partner_usd) / 2 END
-                       AS salary_usd,
-                   least(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_min,
-                   greatest(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_max,
-                   min(kept_row) OVER (
-                       PARTITION BY attr_key, least(salary_usd, coalesce(partner_usd, salary_usd)),
-                                    greatest(salary_usd, coalesce(partner_usd, salary_usd)), rows_collapsed)
-                       AS canon_row
-            FROM j
+                FROM n),
+            k AS (
+                SELECT row_number, kept_row, rows_collapsed, attr_key,
+                       CASE WHEN partner_usd IS NULL THEN salary_usd ELSE (salary_usd + partner_usd) / 2 END
+                           AS salary_usd,
+                       least(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_min,
+                       greatest(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_max
+                FROM j),
+            canon AS (  -- a GROUP BY and a join: cheaper than the same minimum as a partitioned window
+                SELECT attr_key, salary_usd_min, salary_usd_max, rows_collapsed, min(kept_row) AS canon_row
+                FROM k GROUP BY ALL)
+            SELECT k.row_number, k.kept_row, k.rows_collapsed, k.salary_usd, k.salary_usd_min,
+                   k.salary_usd_max, canon.canon_row
+            FROM k JOIN canon USING (attr_key, salary_usd_min, salary_usd_max, rows_collapsed)
             """,
         )
         self.write_duplicates(
