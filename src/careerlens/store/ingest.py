@@ -447,12 +447,13 @@ class _Job:
         titles = [r[0] for r in con.execute(self.titles_sql(raw)).fetchall()]
         with _lookup_thread() as pool:
             classes = pool.submit(_classify, titles)
-            # the places of every row (a superset of the facts'), mapped in the same thread after the titles
-            staged = self.reader.staged_sql(raw)
-            pairs = con.execute(f"SELECT DISTINCT location, country FROM ({staged}) ORDER BY ALL").fetchall()
-            places = pool.submit(_places, pairs, postings=True)
             self.stage("normalise")
             self.normalise_postings(raw)
+            # the places of every row (a superset of the facts'), mapped in the same thread after the titles
+            pairs = con.execute(
+                "SELECT DISTINCT location_raw, country_raw FROM _in_conv ORDER BY ALL"
+            ).fetchall()
+            places = pool.submit(_places, pairs, postings=True)
             self.write_quarantine()
             self.stage("write")
             self.dedup_postings()
@@ -492,7 +493,7 @@ class _Job:
         staged = self.reader.staged_sql(raw)
         return (
             f"SELECT DISTINCT t FROM (SELECT NULLIF(trim(title), '') AS t FROM ({staged})) "
-            "WHERE t IS NOT NULL ORDER BY 1"
+            "WHERE t IS NOT NULL"
         )
 
     def normalise_postings(self, raw: str) -> None:
