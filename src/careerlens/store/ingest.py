@@ -1,4 +1,4 @@
-"""Ingest one file into the warehouse: read → classify titles → extract skills → normalise → write, in SQL.
+"""Ingest one file into the warehouse: read → normalise (SQL) → classify titles → write → link skills.
 
 One transaction per file: either every fact, duplicate, quarantine row and the ingest_runs row are written, or
 nothing is. Accounting is checked before commit: rows_read = loaded + quarantined + duplicates. Re-ingesting a
@@ -26,7 +26,7 @@ from careerlens.normalize.pay import MAX_USD_YEAR, MIN_USD_YEAR, RATE_FACTORS, l
 from careerlens.sources import Reader, get_reader, sql_str
 from careerlens.store.warehouse import IngestResult, Store, file_sha256, run_result
 
-STAGES = ("read", "classify titles", "extract skills", "normalise", "write")
+STAGES = ("read", "normalise", "classify titles", "write", "extract skills")
 EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
 REPOST_WINDOW_DAYS = 30
 RAW_VIEW = "_in_raw_arrow"  # the file's rows in memory (Reader.raw_relation)
@@ -440,15 +440,17 @@ class _Job:
     def run_postings(self, *, refresh: bool) -> None:
         con = self.con
         raw = self.read()
+        self.stage("normalise")
+        self.normalise_postings(raw)
+        # Titles and places are looked up in Python, and DuckDB releases the GIL while it runs a statement:
+        # a thread looks up the distinct titles and places while SQL removes duplicates and links skills, so
+        # this thread runs SQL only. (The normalise pass runs first, alone: it scans the file's Arrow table,
+        # which needs the GIL.)
         self.stage("classify titles")
-        # Titles and places are looked up in Python, and DuckDB releases the GIL while it runs a statement: a
-        # thread looks up the distinct titles and places while SQL normalises the rows, removes duplicates and
-        # links skills, so this thread runs SQL only.
-        titles = [r[0] for r in con.execute(self.titles_sql(raw)).fetchall()]
+        sql = "SELECT DISTINCT title FROM _in_conv WHERE title IS NOT NULL"  # also quarantined rows' titles
+        titles = [r[0] for r in con.execute(sql).fetchall()]
         with _lookup_thread() as pool:
             classes = pool.submit(_classify, titles)
-            self.stage("normalise")
-            self.normalise_postings(raw)
             # the places of every row (a superset of the facts'), mapped in the same thread after the titles
             pairs = con.execute(
                 "SELECT DISTINCT location_raw, country_raw FROM _in_conv ORDER BY ALL"
@@ -487,14 +489,6 @@ class _Job:
             from careerlens.store.aggregates import refresh_aggregates
 
             refresh_aggregates(con)
-
-    def titles_sql(self, raw: str) -> str:
-        """The file's distinct non-empty titles (a superset of those of the rows that pass the checks)."""
-        staged = self.reader.staged_sql(raw)
-        return (
-            f"SELECT DISTINCT t FROM (SELECT NULLIF(trim(title), '') AS t FROM ({staged})) "
-            "WHERE t IS NOT NULL"
-        )
 
     def normalise_postings(self, raw: str) -> None:
         """_in_conv: one row per source row with its checks (q_field, q_reason) and normalised fields."""
