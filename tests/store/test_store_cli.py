@@ -49,6 +49,15 @@ def test_ingest_errors_exit_2(tmp_path: Path, postings_csv: Path) -> None:
     res = runner.invoke(app, ["ingest", str(postings_csv), "--source", "generic", "--db", str(db), "--json"])
     assert res.exit_code == 2
     assert json.loads(res.stdout)["error"] == "MappingError"
+    ragged = tmp_path / "ragged.csv"
+    lines = postings_csv.read_text(encoding="utf-8").splitlines()
+    lines[3] += ",one too many"
+    ragged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["ingest", str(ragged), "--source", "postings", "--db", str(db), "--json"])
+    assert res.exit_code == 2
+    err = json.loads(res.stdout)
+    assert (err["error"], err["file"], err["row"]) == ("InputError", str(ragged), 3)
+    assert "where the header has" in err["message"] and "nothing was loaded" in err["hint"]
 
 
 def test_snapshot_build_cli(tmp_path: Path, ai_jobs_csv: Path) -> None:

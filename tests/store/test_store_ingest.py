@@ -198,3 +198,29 @@ def test_unreadable_file_is_input_error(store: Store, tmp_path: Path) -> None:
         ingest(bad, "ai-jobs", store)
     assert err.value.file == str(bad)
     assert counts(store, "ingest_runs") == 0
+
+
+OK_ROW = b"2024,SE,FT,Data Scientist,150000,USD,150000,US,0,US,M\r\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "broken_row", "row", "why"),
+    [
+        ("ragged.csv", OK_ROW.replace(b",M\r", b"\r"), 14, "10 fields"),
+        ("ragged.csv.gz", OK_ROW.replace(b",M\r", b",M,extra\r"), 14, "12 fields"),
+        ("latin1.csv", OK_ROW.replace(b"Data Scientist", "Donn\u00e9es".encode("latin-1")), 14, "UTF-8"),
+    ],
+)
+def test_a_row_no_reader_can_take_is_named_and_nothing_is_loaded(
+    store: Store, ai_jobs_csv: Path, tmp_path: Path, name: str, broken_row: bytes, row: int, why: str
+) -> None:
+    import gzip
+
+    data = ai_jobs_csv.read_bytes() + broken_row + OK_ROW
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    assert ai_jobs_csv.read_bytes().count(b"\n") == row  # header + 13 rows: the broken row is data row 14
+    with pytest.raises(InputError, match=why) as err:
+        ingest(path, "ai-jobs", store)
+    assert (err.value.file, err.value.row) == (str(path), row)
+    assert counts(store, "ingest_runs") == 0 and counts(store, "salaries") == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,12 @@ class Reader:
             if cols is None:
                 cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
         except (duckdb.Error, OSError, UnicodeDecodeError, csv.Error) as exc:
+            problem = csv_row_problem(path)
             raise InputError(
-                f"cannot read the file: {str(exc).splitlines()[0]}",
+                f"cannot read the file: {problem[1] if problem else str(exc).splitlines()[0]}",
                 file=str(path),
-                hint="is it a CSV (optionally .gz), JSONL or Parquet file?",
+                row=problem[0] if problem else None,
+                hint=ROW_HINT if problem else "is it a CSV (optionally .gz), JSONL or Parquet file?",
             ) from None
         self.check_columns(cols, path)
         table = read_csv_arrow(path, cols) if arrow_view and src.startswith("read_csv(") else None
@@ -163,6 +166,54 @@ def read_csv_arrow(path: Path, columns: list[str]) -> pa.Table | None:
         return None
     ones = pa.nulls(table.num_rows, pa.int64()).fill_null(1)
     return table.add_column(0, "row_number", pa_compute.cumulative_sum(ones))
+
+
+ROW_HINT = (
+    "fix that row (a field with a comma, quote or line break needs double quotes) and ingest again; "
+    "nothing was loaded"
+)
+
+
+def csv_row_problem(path: Path) -> tuple[int, str] | None:
+    """The first data row (1-based, header not counted) of a CSV / CSV.GZ that a reader cannot take, and why:
+    a field count other than the header's, bytes that are not UTF-8, a broken quote. None when every row
+    reads (or the file is not a CSV). Only asked after a read failed, to name the row in the error."""
+    name = path.name.lower()
+    if not name.endswith((".csv", ".csv.gz")):
+        return None
+    n = 0
+    try:
+        with (
+            gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+            if name.endswith(".gz")
+            else path.open(encoding="utf-8-sig", newline="")
+        ) as fh:
+            rows = csv.reader(fh, strict=True)
+            width = len(next(rows, []))
+            for n, row in enumerate(rows, start=1):
+                if row and len(row) != width:
+                    return n, f"it has {len(row)} fields where the header has {width}"
+    except UnicodeDecodeError:
+        return _non_utf8_row(path), "it has bytes that are not UTF-8 (save the file as UTF-8)"
+    except csv.Error as exc:
+        return n + 1, f"it cannot be parsed as CSV ({exc})"
+    except (OSError, EOFError):
+        return None
+    return None
+
+
+def _non_utf8_row(path: Path) -> int:
+    """The data row holding a file's first byte that is not UTF-8 (text is decoded in blocks, so the csv
+    reader's own row count stops short of it)."""
+    data = gzip.decompress(path.read_bytes()) if path.name.lower().endswith(".gz") else path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+        return 1
+    except UnicodeDecodeError as exc:
+        prefix = data[: exc.start].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(prefix, newline="")))
+    # rows[0] is the header; a prefix ending at a line break ends before the bad row, else inside it
+    return len(rows) if prefix.endswith(("\n", "\r")) else max(len(rows) - 1, 1)
 
 
 def csv_header(path: Path) -> list[str] | None:

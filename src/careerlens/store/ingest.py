@@ -23,7 +23,7 @@ import pyarrow as pa
 from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import posting_country, region_of, to_iso2
 from careerlens.normalize.pay import MAX_USD_YEAR, MIN_USD_YEAR, RATE_FACTORS, load_fx_table, usd_per_unit
-from careerlens.sources import Reader, get_reader, sql_str
+from careerlens.sources import ROW_HINT, Reader, csv_row_problem, get_reader, sql_str
 from careerlens.store.warehouse import IngestResult, Store, file_sha256, run_result
 
 STAGES = ("read", "normalise", "classify titles", "write", "extract skills")
@@ -102,6 +102,11 @@ def ingest(
         con.execute("COMMIT")
     except duckdb.InvalidInputException as exc:  # the file itself is malformed (CSV/JSON parse errors)
         con.execute("ROLLBACK")
+        problem = csv_row_problem(p)
+        if problem is not None:
+            raise InputError(
+                f"cannot read the file: {problem[1]}", file=str(p), row=problem[0], hint=ROW_HINT
+            ) from None
         raise InputError(
             f"cannot read the file: {str(exc).splitlines()[0]}", file=str(p), hint="check the file's format"
         ) from None
