@@ -87,13 +87,7 @@ class Reader:
             if cols is None:
                 cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
         except (duckdb.Error, OSError, UnicodeDecodeError, csv.Error) as exc:
-            problem = csv_row_problem(path)
-            raise InputError(
-                f"cannot read the file: {problem[1] if problem else str(exc).splitlines()[0]}",
-                file=str(path),
-                row=problem[0] if problem else None,
-                hint=ROW_HINT if problem else "is it a CSV (optionally .gz), JSONL or Parquet file?",
-            ) from None
+            raise unreadable(path, exc, hint="is it a CSV (optionally .gz), JSONL or Parquet file?") from None
         self.check_columns(cols, path)
         table = read_csv_arrow(path, cols) if arrow_view and src.startswith("read_csv(") else None
         if table is not None:
@@ -174,6 +168,16 @@ ROW_HINT = (
     "fix that row (a field with a comma, quote or line break needs double quotes) and ingest again; "
     "nothing was loaded"
 )
+
+
+def unreadable(path: Path, exc: BaseException, *, hint: str) -> InputError:
+    """The error for a file that cannot be read: its first bad CSV row when it has one (``csv_row_problem``),
+    else the reader's own message with ``hint``."""
+    problem = csv_row_problem(path)
+    if problem is not None:
+        row, why = problem
+        return InputError(f"cannot read the file: {why}", file=str(path), row=row, hint=ROW_HINT)
+    return InputError(f"cannot read the file: {str(exc).splitlines()[0]}", file=str(path), hint=hint)
 
 
 def csv_row_problem(path: Path) -> tuple[int, str] | None:

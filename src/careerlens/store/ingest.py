@@ -23,7 +23,7 @@ import pyarrow as pa
 from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import posting_country, region_of, to_iso2
 from careerlens.normalize.pay import MAX_USD_YEAR, MIN_USD_YEAR, RATE_FACTORS, load_fx_table, usd_per_unit
-from careerlens.sources import ROW_HINT, Reader, csv_row_problem, get_reader, sql_str
+from careerlens.sources import Reader, get_reader, sql_str, unreadable
 from careerlens.store.warehouse import IngestResult, Store, file_sha256, run_result
 
 STAGES = ("read", "normalise", "classify titles", "write", "extract skills")
@@ -75,8 +75,8 @@ def ingest(
     stage = on_stage or (lambda _s: None)
     rid = run_id or uuid.uuid4().hex
     started = now or datetime.now()
+    job = _Job(con, reader, p, shown, sha, rid, stage)
     con.execute("BEGIN TRANSACTION")
-    jobs: list[_Job] = []
     try:
         con.execute(
             "INSERT INTO ingest_runs (run_id, dataset, source, source_name, file_path, file_sha256, "
@@ -84,8 +84,6 @@ def ingest(
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
             [rid, reader.dataset, reader.name, reader.source_name, shown, sha, started],
         )
-        job = _Job(con, reader, p, shown, sha, rid, stage)
-        jobs.append(job)
         if reader.dataset == "salaries":
             job.run_salaries()
         else:
@@ -102,20 +100,12 @@ def ingest(
         con.execute("COMMIT")
     except duckdb.InvalidInputException as exc:  # the file itself is malformed (CSV/JSON parse errors)
         con.execute("ROLLBACK")
-        problem = csv_row_problem(p)
-        if problem is not None:
-            raise InputError(
-                f"cannot read the file: {problem[1]}", file=str(p), row=problem[0], hint=ROW_HINT
-            ) from None
-        raise InputError(
-            f"cannot read the file: {str(exc).splitlines()[0]}", file=str(p), hint="check the file's format"
-        ) from None
+        raise unreadable(p, exc, hint="check the file's format") from None
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
-        for j in jobs:
-            j.release()
+        job.release()
     result = run_result(con, rid, status="done")
     result.skills_linked = job.skills_linked
     return result
@@ -380,7 +370,6 @@ class _Job:
             LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
             LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
             WHERE j.row_number = j.kept_row AND j.kept_row = j.canon_row
-            ORDER BY j.kept_row
             """,
             [self.rid, self.sha, self.reader.label],
         )

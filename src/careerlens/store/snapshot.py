@@ -125,11 +125,9 @@ def build_snapshot(
             )
             results.append((item, res))
         con = store.con
-        from careerlens.store.aggregates import refresh_aggregates
+        from careerlens.store.aggregates import ensure_aggregates
 
-        con.execute("BEGIN TRANSACTION")
-        refresh_aggregates(con)
-        con.execute("COMMIT")
+        ensure_aggregates(con)  # once, after all the ingests
         snap_date = _snapshot_date(con)
         con.execute("UPDATE ingest_runs SET started_at = ?, finished_at = ?", [snap_date, snap_date])
         out.mkdir(parents=True, exist_ok=True)
