@@ -17,7 +17,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -49,6 +49,13 @@ def sql_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+class RawRows(NamedTuple):
+    """A file's raw rows: the SQL relation every pass reads, and the rows in memory when they are there."""
+
+    sql: str
+    table: pa.Table | None
+
+
 @dataclass
 class Reader:
     """Base reader: CSV/CSV.GZ/JSONL/Parquet through DuckDB, staged by ``column_map`` (our field → SQL
@@ -73,13 +80,13 @@ class Reader:
         """What facts of this reader carry in their ``source`` column."""
         return self.fact_source or self.name
 
-    def raw_relation(self, con: duckdb.DuckDBPyConnection, path: Path, *, arrow_view: str = "") -> str:
+    def raw_relation(self, con: duckdb.DuckDBPyConnection, path: Path, *, arrow_view: str = "") -> RawRows:
         """SQL relation of the file's raw rows (row_number + columns as VARCHAR), checked against the reader.
 
         With ``arrow_view``, a CSV that pyarrow can read is read into memory once and registered on ``con``
-        under that name (the caller unregisters it): every later pass scans memory instead of the file.
-        Otherwise DuckDB streams the file; ``WITH ORDINALITY`` numbers rows in file order (1-based), also
-        when DuckDB reads the file in parallel.
+        under that name (the caller unregisters it): every later pass scans memory instead of the file, and
+        ``RawRows.table`` holds it (row ``n`` at position ``n - 1``). Otherwise DuckDB streams the file;
+        ``WITH ORDINALITY`` numbers rows in file order (1-based), also when DuckDB reads the file in parallel.
         """
         src = read_expr(path)
         try:
@@ -92,8 +99,9 @@ class Reader:
         table = read_csv_arrow(path, cols) if arrow_view and src.startswith("read_csv(") else None
         if table is not None:
             con.register(arrow_view, table)
-            return f"(SELECT * FROM {arrow_view})"
-        return f"(SELECT ordinality::BIGINT AS row_number, * EXCLUDE (ordinality) FROM {src} WITH ORDINALITY)"
+            return RawRows(f"(SELECT * FROM {arrow_view})", table)
+        numbered = "ordinality::BIGINT AS row_number, * EXCLUDE (ordinality)"
+        return RawRows(f"(SELECT {numbered} FROM {src} WITH ORDINALITY)", None)
 
     def check_columns(self, cols: list[str], path: Path) -> None:
         """Raise before reading when the file lacks a column this reader needs."""
@@ -273,6 +281,7 @@ __all__ = [
     "POSTING_FIELDS",
     "SALARY_FIELDS",
     "Dataset",
+    "RawRows",
     "Reader",
     "get_reader",
     "read_expr",

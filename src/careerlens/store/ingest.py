@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 
 from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import posting_country, region_of, to_iso2
@@ -30,6 +31,10 @@ STAGES = ("read", "normalise", "classify titles", "write", "extract skills")
 EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
 REPOST_WINDOW_DAYS = 30
 RAW_VIEW = "_in_raw_arrow"  # the file's rows in memory (Reader.raw_relation)
+FACTS_VIEW = "_in_facts_arrow"  # the raw rows of the facts, taken from those (_Job.facts_raw)
+# rows per Arrow batch of FACTS_VIEW: DuckDB scans a registered table's batches in parallel, a temp table of
+# fewer than 122,880 rows (one row group) with one thread
+ARROW_BATCH_ROWS = 8192
 StageCallback = Callable[[str], None]
 ABSURD = (
     f"'absurd salary (outside {MIN_USD_YEAR:,.0f}-{MAX_USD_YEAR:,.0f} USD/year): ' "
@@ -203,21 +208,44 @@ class _Job:
         self.temps.clear()
 
     def release(self) -> None:
-        """Free the file's in-memory copy (an Arrow table registered on the connection, not a temp table, so
-        a rollback does not remove it)."""
-        self.con.unregister(RAW_VIEW)
+        """Free the file's in-memory rows (Arrow tables registered on the connection, not temp tables, so a
+        rollback does not remove them)."""
+        for view in (RAW_VIEW, FACTS_VIEW):
+            self.con.unregister(view)
 
     def read(self) -> str:
         """The file as a relation of raw rows: a CSV in memory (read once, scanned by every later pass), else
         DuckDB's stream of the file (see Reader.raw_relation)."""
         self.stage("read")
-        self.raw = self.reader.raw_relation(self.con, self.path, arrow_view=RAW_VIEW)
+        self.raw, self.raw_table = self.reader.raw_relation(self.con, self.path, arrow_view=RAW_VIEW)
         return self.raw
 
-    def classify_titles(self) -> None:
-        """_in_titles: the classifier run once per distinct title of the rows that passed the checks."""
+    def facts_raw(self, rows_sql: str) -> str:
+        """The raw rows whose row numbers ``rows_sql`` selects: taken from the file's rows in memory, in
+        batches that DuckDB scans with every thread; else read again from the file."""
+        if self.raw_table is None:
+            self.temp("_in_facts_raw", f"SELECT * FROM {self.raw} WHERE row_number IN ({rows_sql})")
+            return "_in_facts_raw"
+        rows = self.con.sql(f"{rows_sql} ORDER BY 1").to_arrow_table().column(0)
+        taken = self.raw_table.take(pa_compute.subtract(rows, 1)).combine_chunks()
+        batches = taken.to_batches(max_chunksize=ARROW_BATCH_ROWS)
+        self.con.register(FACTS_VIEW, pa.Table.from_batches(batches, schema=taken.schema))
+        return f"(SELECT * FROM {FACTS_VIEW})"
+
+    @contextmanager
+    def any_order(self) -> Iterator[None]:
+        """Let DuckDB write a statement's rows in any order, so both threads write: facts are read in key
+        order (fact_id, posting_id), never in the order they were stored."""
+        self.con.execute("SET SESSION preserve_insertion_order = false")
+        try:
+            yield
+        finally:
+            self.con.execute("RESET SESSION preserve_insertion_order")
+
+    def classify_titles(self, facts: str) -> None:
+        """_in_titles: the classifier run once per distinct title of the facts (relation ``facts``)."""
         self.stage("classify titles")
-        sql = "SELECT DISTINCT title FROM _in_conv WHERE q_field IS NULL ORDER BY 1"
+        sql = f"SELECT DISTINCT title FROM {facts} ORDER BY 1"
         self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(sql).fetchall()]))
 
     def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
@@ -282,11 +310,11 @@ class _Job:
 
     # -- salaries -----------------------------------------------------------------------------------------
     def run_salaries(self) -> None:
+        """The checks and de-duplication read a few columns of every row (``_in_conv``); the facts' other
+        columns are normalised only for the rows that become facts (a third of the ai-jobs file)."""
         raw = self.read()
         self.stage("normalise")
         self.fx_temp()
-        lo, hi = self.fx_years
-        factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RATE_FACTORS.items())
         levels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EXPERIENCE_LEVELS.items())
         checks = self.checks_sql(
             [
@@ -317,6 +345,72 @@ class _Job:
         self.temp(
             "_in_conv",
             f"""
+            {self.salary_rows_sql(raw)}
+            SELECT d.row_number, {checks}, d.usd AS salary_usd,
+                   hash(d.work_year, d.experience_level, d.employment_type, d.title, d.currency,
+                        d.residence_country, d.remote_ratio, d.company_country, d.company_size, d.rate_t)
+                       AS attr_key
+            FROM d
+            """,
+        )
+        self.write_quarantine()
+        self.stage("write")
+        self.dedup_salaries()
+        facts_raw = self.facts_raw(
+            "SELECT kept_row FROM _in_rows WHERE row_number = kept_row AND kept_row = canon_row"
+        )
+        self.temp(
+            "_in_facts",
+            f"""
+            {self.salary_rows_sql(facts_raw)}
+            SELECT d.row_number, d.title_t AS title, d.y AS work_year,
+                   NULLIF(upper(trim(d.experience_level)), '') AS experience_level,
+                   NULLIF(upper(trim(d.employment_type)), '') AS employment_type,
+                   d.cur AS currency, coalesce(d.amount, d.usd_given) AS salary_original,
+                   d.company_country AS company_country_raw, d.residence_country AS residence_country_raw,
+                   TRY_CAST(TRY_CAST(d.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
+                   CASE WHEN upper(trim(d.company_size)) IN ('S', 'M', 'L')
+                        THEN upper(trim(d.company_size)) END AS company_size
+            FROM d
+            """,
+            view=True,
+        )
+        self.classify_titles("_in_facts")
+        self.stage("extract skills")
+        countries = self.con.execute(
+            "SELECT DISTINCT c FROM (SELECT company_country_raw AS c FROM _in_facts UNION ALL "
+            "SELECT residence_country_raw FROM _in_facts) ORDER BY c"
+        ).fetchall()
+        self.arrow_temp("_in_geo", _places([(None, r[0]) for r in countries], postings=False))
+        base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
+        # fact_id = base + the job's first row number: unique and stable without a sort
+        with self.any_order():
+            self.con.execute(
+                f"""
+                INSERT INTO salaries
+                SELECT {int(base)} + j.kept_row, ?, ?, j.kept_row, j.rows_collapsed, ?,
+                       v.work_year, v.title, coalesce(t.role, 'other'),
+                       CASE WHEN t.level IN ('lead', 'executive') THEN t.level
+                            ELSE coalesce(CASE v.experience_level {levels} END, t.level, 'unspecified') END,
+                       t.specialisation, t.confidence, v.experience_level, v.employment_type,
+                       j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
+                       CASE WHEN j.rows_collapsed = 1 THEN v.salary_original END,
+                       gc.iso2, gc.region, gr.iso2, v.remote_ratio, v.company_size
+                FROM _in_facts v JOIN _in_rows j ON j.kept_row = v.row_number
+                LEFT JOIN _in_titles t ON t.title = v.title
+                LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
+                LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
+                WHERE j.row_number = j.kept_row AND j.kept_row = j.canon_row
+                """,
+                [self.rid, self.sha, self.reader.label],
+            )
+
+    def salary_rows_sql(self, raw: str) -> str:
+        """WITH c, d: the rows of ``raw`` with their parsed year, pay, currency, rate and USD/year (``usd``);
+        the checks of every row and the columns of the facts are selected from ``d``."""
+        lo, hi = self.fx_years
+        factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RATE_FACTORS.items())
+        return f"""
             WITH c AS (
                 SELECT s.*, NULLIF(trim(s.title), '') AS title_t, TRY_CAST(trim(s.work_year) AS INTEGER) AS y,
                        TRY_CAST(replace(trim(s.salary), ',', '') AS DOUBLE) AS amount,
@@ -328,51 +422,7 @@ class _Job:
                 SELECT c.*, x.fx, CASE c.rate_t {factors} END AS factor,
                        coalesce(c.usd_given, c.amount * x.fx) * CASE c.rate_t {factors} END AS usd
                 FROM c LEFT JOIN _in_fx x ON x.cur = c.cur AND x.y = least(greatest(c.y, {lo}), {hi}))
-            SELECT d.row_number, {checks}, d.title_t AS title, d.y AS work_year,
-                   NULLIF(upper(trim(d.experience_level)), '') AS experience_level,
-                   NULLIF(upper(trim(d.employment_type)), '') AS employment_type,
-                   d.usd AS salary_usd, d.cur AS currency, coalesce(d.amount, d.usd_given) AS salary_original,
-                   d.company_country AS company_country_raw, d.residence_country AS residence_country_raw,
-                   TRY_CAST(TRY_CAST(d.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
-                   CASE WHEN upper(trim(d.company_size)) IN ('S', 'M', 'L')
-                        THEN upper(trim(d.company_size)) END AS company_size,
-                   hash(d.work_year, d.experience_level, d.employment_type, d.title, d.currency,
-                        d.residence_country, d.remote_ratio, d.company_country, d.company_size, d.rate_t)
-                       AS attr_key
-            FROM d
-            """,
-        )
-        self.write_quarantine()
-        self.classify_titles()
-        self.stage("extract skills")
-        countries = self.con.execute(
-            "SELECT DISTINCT c FROM (SELECT company_country_raw AS c FROM _in_conv UNION ALL "
-            "SELECT residence_country_raw FROM _in_conv) ORDER BY c"
-        ).fetchall()
-        self.arrow_temp("_in_geo", _places([(None, r[0]) for r in countries], postings=False))
-        self.stage("write")
-        self.dedup_salaries()
-        base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
-        # fact_id = base + the job's first row number: unique and stable without a sort
-        self.con.execute(
-            f"""
-            INSERT INTO salaries
-            SELECT {int(base)} + j.kept_row, ?, ?, j.kept_row, j.rows_collapsed, ?,
-                   v.work_year, v.title, coalesce(t.role, 'other'),
-                   CASE WHEN t.level IN ('lead', 'executive') THEN t.level
-                        ELSE coalesce(CASE v.experience_level {levels} END, t.level, 'unspecified') END,
-                   t.specialisation, t.confidence, v.experience_level, v.employment_type,
-                   j.salary_usd, j.salary_usd_min, j.salary_usd_max, v.currency,
-                   CASE WHEN j.rows_collapsed = 1 THEN v.salary_original END,
-                   gc.iso2, gc.region, gr.iso2, v.remote_ratio, v.company_size
-            FROM _in_rows j JOIN _in_conv v ON v.row_number = j.kept_row
-            LEFT JOIN _in_titles t ON t.title = v.title
-            LEFT JOIN _in_geo gc ON gc.cty IS NOT DISTINCT FROM v.company_country_raw
-            LEFT JOIN _in_geo gr ON gr.cty IS NOT DISTINCT FROM v.residence_country_raw
-            WHERE j.row_number = j.kept_row AND j.kept_row = j.canon_row
-            """,
-            [self.rid, self.sha, self.reader.label],
-        )
+            """
 
     def dedup_salaries(self) -> None:
         """Range pairs (adjacent rows, equal attributes) → one job; then identical jobs → exact duplicates.
@@ -454,12 +504,13 @@ class _Job:
             self.stage("write")
             self.dedup_postings()
             base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
-            self.temp(
+            self.temp(  # a view: its three readers cost less than copying the facts' wide rows once
                 "_in_facts",
                 f"""
                 SELECT {int(base)} + row_number AS posting_id, *
                 FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
                 """,
+                view=True,
             )
             self.stage("extract skills")
             self.link_skills()
