@@ -135,6 +135,17 @@ def _lookup_thread() -> Iterator[ThreadPoolExecutor]:
         sys.setswitchinterval(previous)
 
 
+@contextmanager
+def _duckdb_threads(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
+    """Run DuckDB on ``threads`` threads (a setting of the whole instance) for a while."""
+    before = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    con.execute(f"SET threads = {int(threads)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {before}")
+
+
 def _classify(titles: list[str]) -> pa.Table:
     from careerlens.normalize.titles import classify_titles
 
@@ -484,17 +495,21 @@ class _Job:
     def run_postings(self, *, refresh: bool) -> None:
         con = self.con
         raw = self.read()
-        self.stage("normalise")
-        self.normalise_postings(raw)
         # Titles and places are looked up in Python, and DuckDB releases the GIL while it runs a statement:
-        # a thread looks up the distinct titles and places while SQL removes duplicates and links skills, so
-        # this thread runs SQL only. (The normalise pass runs first, alone: it scans the file's Arrow table,
-        # which needs the GIL.)
+        # a thread classifies the distinct titles (of every row: a superset of the facts') from the start,
+        # while this thread runs SQL only. The normalise pass runs on one DuckDB thread, so that it and the
+        # classifier share the two cores instead of three threads taking turns on them.
         self.stage("classify titles")
-        sql = "SELECT DISTINCT title FROM _in_conv WHERE title IS NOT NULL"  # also quarantined rows' titles
-        titles = [r[0] for r in con.execute(sql).fetchall()]
+        titles_sql = (
+            f"SELECT DISTINCT title FROM (SELECT NULLIF(trim(title), '') AS title "
+            f"FROM ({self.reader.staged_sql(raw)})) WHERE title IS NOT NULL"
+        )
+        titles = [r[0] for r in con.execute(titles_sql).fetchall()]
         with _lookup_thread() as pool:
             classes = pool.submit(_classify, titles)
+            self.stage("normalise")
+            with _duckdb_threads(con, 1):
+                self.normalise_postings(raw)
             # the places of every row (a superset of the facts'), mapped in the same thread after the titles
             pairs = con.execute(
                 "SELECT DISTINCT location_raw, country_raw FROM _in_conv ORDER BY ALL"
@@ -643,16 +658,18 @@ class _Job:
         con.execute(
             """
             INSERT INTO posting_skills
-            WITH d AS (SELECT DISTINCT skills FROM _in_facts WHERE NULLIF(trim(skills), '') IS NOT NULL),
+            WITH d AS MATERIALIZED (  -- each distinct list string, numbered once; later steps use the number
+                SELECT skills, row_number() OVER () AS k
+                FROM (SELECT DISTINCT skills FROM _in_facts WHERE NULLIF(trim(skills), '') IS NOT NULL)),
             l AS (  -- each distinct list string is parsed once: "['sql', 'power bi']" or "sql, power bi"
-                SELECT skills,
+                SELECT k,
                        unnest(CASE WHEN trim(skills) LIKE '[%'
                                    THEN regexp_extract_all(skills, '[''"]([^''"]+)[''"]', 1)
                                    ELSE string_split(skills, ',') END) AS label
                 FROM d),
-            s AS (SELECT DISTINCT l.skills, m.skill
-                  FROM l JOIN _in_labels m ON m.label = lower(trim(l.label)))
-            SELECT f.posting_id, s.skill, 'source_label' FROM _in_facts f JOIN s USING (skills)
+            s AS (SELECT DISTINCT l.k, m.skill FROM l JOIN _in_labels m ON m.label = lower(trim(l.label)))
+            SELECT f.posting_id, s.skill, 'source_label'
+            FROM _in_facts f JOIN d USING (skills) JOIN s USING (k)
             """
         )
         texts = con.execute(
