@@ -224,3 +224,77 @@ def test_a_row_no_reader_can_take_is_named_and_nothing_is_loaded(
         ingest(path, "ai-jobs", store)
     assert (err.value.file, err.value.row) == (str(path), row)
     assert counts(store, "ingest_runs") == 0 and counts(store, "salaries") == 0
+
+
+def _pairs_by_the_rule(
+    keys: list[int], usd: list[float], pair: bool
+) -> list[tuple[int, int, float, float, float]]:
+    """docs/data-rules.md, row by row: within a run of neighbours with equal keys, rows pair up 0-1, 2-3,
+    ...; a lone last row of an odd run is a job of its own.
+    Rows of (row_number, kept_row, rows_collapsed, usd, min, max)."""
+    out: list[tuple[int, int, float, float, float]] = []
+    i = 0
+    while i < len(keys):
+        j = i
+        while j + 1 < len(keys) and keys[j + 1] == keys[i]:
+            j += 1
+        k = i
+        while k <= j:
+            if pair and k + 1 <= j:
+                lo, hi = min(usd[k], usd[k + 1]), max(usd[k], usd[k + 1])
+                mid = (usd[k] + usd[k + 1]) / 2
+                out += [(k + 1, k + 1, 2, mid, lo, hi), (k + 2, k + 1, 2, mid, lo, hi)]
+                k += 2
+            else:
+                out.append((k + 1, k + 1, 1, usd[k], usd[k], usd[k]))
+                k += 1
+        i = j + 1
+    return out
+
+
+@pytest.mark.parametrize("pair", [True, False])
+def test_pair_rows_follows_the_documented_rule(pair: bool) -> None:
+    """The vectorised pairing against a plain loop over the rule, on runs of every length from 1 to 6."""
+    import random
+
+    import numpy as np
+
+    from careerlens.store.ingest import _pair_rows
+
+    rng = random.Random(7)
+    keys: list[int] = []
+    while len(keys) < 3000:
+        keys += [rng.randrange(4)] * rng.randint(1, 6)  # neighbouring runs may share a key: one longer run
+    usd = [float(rng.randrange(30_000, 300_000)) for _ in keys]
+    table = _pair_rows(
+        np.arange(1, len(keys) + 1, dtype=np.int64),
+        np.array(keys, dtype=np.uint64),
+        np.array(usd, dtype=np.float64),
+        pair=pair,
+    )
+    cols = ("row_number", "kept_row", "rows_collapsed", "salary_usd", "salary_usd_min", "salary_usd_max")
+    got = list(zip(*(table.column(c).to_pylist() for c in cols), strict=True))
+    assert got == _pairs_by_the_rule(keys, usd, pair)
+    assert pair == any(row[2] == 2 for row in got)
+
+
+@pytest.mark.parametrize("source", ["ai-jobs", "postings"])
+def test_ingest_leaves_duckdb_settings_as_it_found_them(
+    store: Store, ai_jobs_csv: Path, postings_csv: Path, source: str
+) -> None:
+    """An ingest runs parts of its work on one thread or in any row order; the connection is handed back as
+    it was, also after a failed ingest."""
+    store.con.execute("SET threads = 3")
+    settings = "SELECT current_setting('threads'), current_setting('preserve_insertion_order')"
+    before = store.con.execute(settings).fetchall()
+    path = ai_jobs_csv if source == "ai-jobs" else postings_csv
+    ingest(path, source, store)
+
+    def boom(stage: str) -> None:
+        if stage == "commit":
+            raise RuntimeError("disk full")
+
+    other_path, other = (postings_csv, "postings") if source == "ai-jobs" else (ai_jobs_csv, "ai-jobs")
+    with pytest.raises(RuntimeError):
+        ingest(other_path, other, store, on_stage=boom)
+    assert store.con.execute(settings).fetchall() == before == [(3, True)]

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pa_compute
+from numpy.typing import NDArray
 
 from careerlens.errors import InputError, StoreError
 from careerlens.normalize.geo import posting_country, region_of, to_iso2
@@ -32,6 +34,7 @@ EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executiv
 REPOST_WINDOW_DAYS = 30
 RAW_VIEW = "_in_raw_arrow"  # the file's rows in memory (Reader.raw_relation)
 FACTS_VIEW = "_in_facts_arrow"  # the raw rows of the facts, taken from those (_Job.facts_raw)
+PAIRS_VIEW = "_in_pairs_arrow"  # each salary row's job (_pair_rows)
 # rows per Arrow batch of FACTS_VIEW: DuckDB scans a registered table's batches in parallel, a temp table of
 # fewer than 122,880 rows (one row group) with one thread
 ARROW_BATCH_ROWS = 8192
@@ -144,6 +147,46 @@ def _duckdb_threads(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[No
         yield
     finally:
         con.execute(f"SET threads = {before}")
+
+
+def _pair_rows(
+    rows: NDArray[np.int64], keys: NDArray[np.uint64], usd: NDArray[np.float64], *, pair: bool
+) -> pa.Table:
+    """Each row's job, from rows in file order (numpy over whole columns, not a loop per row):
+    ``kept_row`` (the job's first row), ``rows_collapsed``, its pay (a pair's midpoint) and pay range.
+
+    With ``pair``, rows pair up within each run of neighbours with equal ``keys`` from the run's start
+    (0-1, 2-3, ...): a row at an odd position in its run is a pair's second row, at an even one its first
+    when the run goes on (docs/data-rules.md).
+    """
+    n = len(rows)
+    same_as_prev = np.zeros(n, dtype=bool)
+    same_as_prev[1:] = keys[1:] == keys[:-1]
+    if pair:
+        pos = np.arange(n)
+        run_start = np.maximum.accumulate(np.where(same_as_prev, 0, pos))
+        second = (pos - run_start) % 2 == 1
+        run_goes_on = np.zeros(n, dtype=bool)
+        run_goes_on[:-1] = same_as_prev[1:]
+        first = ~second & run_goes_on
+    else:
+        second = first = np.zeros(n, dtype=bool)
+    # a second row's partner is the row before it, a first row's the row after it (never past either end)
+    partner = usd.copy()
+    partner[1:][second[1:]] = usd[:-1][second[1:]]
+    partner[:-1][first[:-1]] = usd[1:][first[:-1]]
+    kept = rows.copy()
+    kept[1:][second[1:]] = rows[:-1][second[1:]]
+    paired = second | first
+    table = pa.table(
+        {
+            "row_number": rows, "attr_key": keys, "kept_row": kept,
+            "rows_collapsed": np.where(paired, 2, 1).astype(np.int32),
+            "salary_usd": np.where(paired, (usd + partner) / 2, usd),
+            "salary_usd_min": np.minimum(usd, partner), "salary_usd_max": np.maximum(usd, partner),
+        }
+    )  # fmt: skip
+    return pa.Table.from_batches(table.to_batches(max_chunksize=ARROW_BATCH_ROWS), schema=table.schema)
 
 
 def _classify(titles: list[str]) -> pa.Table:
@@ -438,50 +481,33 @@ class _Job:
     def dedup_salaries(self) -> None:
         """Range pairs (adjacent rows, equal attributes) → one job; then identical jobs → exact duplicates.
 
-        One row per source row in ``_in_rows``, from windows over one order (file order): ``seq`` numbers the
-        rows that passed the checks, ``run_start`` is the ``seq`` where the current run of equal attributes
-        began, and rows pair up within a run from its start (0-1, 2-3, ...), so a pair's rows are neighbours:
-        an odd ``seq - run_start`` is a pair's second row, an even one its first when the run goes on, and
-        ``lag``/``lead`` give each row its partner. ``canon_row`` is the first job of its kind.
+        One row per source row that passed the checks in ``_in_rows``: its job's first row (``kept_row``),
+        pay and row count (``_pair_rows``), and ``canon_row``, the first job of its kind.
         """
-        if self.reader.pair_ranges:
-            run_start = "max(CASE WHEN brk THEN seq END) OVER (ORDER BY row_number ROWS UNBOUNDED PRECEDING)"
-            second, first = "(seq - run_start) % 2 = 1", "(seq - run_start) % 2 = 0 AND run_goes_on"
-        else:
-            run_start, second, first = "seq", "FALSE", "FALSE"
-        self.temp(
-            "_in_rows",
-            f"""
-            WITH v AS (
-                SELECT row_number, attr_key, salary_usd, row_number() OVER w AS seq,
-                       attr_key IS DISTINCT FROM lag(attr_key) OVER w AS brk,
-                       attr_key IS NOT DISTINCT FROM lead(attr_key) OVER w AS run_goes_on,
-                       lag(row_number) OVER w AS prev_row, lag(salary_usd) OVER w AS prev_usd,
-                       lead(salary_usd) OVER w AS next_usd
-                FROM _in_conv WHERE q_field IS NULL WINDOW w AS (ORDER BY row_number)),
-            r AS (SELECT *, {run_start} AS run_start FROM v),
-            n AS (SELECT *, {second} AS second, {first} AS first FROM r),
-            j AS (
-                SELECT row_number, attr_key,
-                       CASE WHEN second THEN prev_row ELSE row_number END AS kept_row,
-                       CASE WHEN second OR first THEN 2 ELSE 1 END::INTEGER AS rows_collapsed,
-                       CASE WHEN second THEN prev_usd WHEN first THEN next_usd END AS partner_usd, salary_usd
-                FROM n),
-            k AS (
-                SELECT row_number, kept_row, rows_collapsed, attr_key,
-                       CASE WHEN partner_usd IS NULL THEN salary_usd ELSE (salary_usd + partner_usd) / 2 END
-                           AS salary_usd,
-                       least(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_min,
-                       greatest(salary_usd, coalesce(partner_usd, salary_usd)) AS salary_usd_max
-                FROM j),
-            canon AS (  -- a GROUP BY and a join: cheaper than the same minimum as a partitioned window
-                SELECT attr_key, salary_usd_min, salary_usd_max, rows_collapsed, min(kept_row) AS canon_row
-                FROM k GROUP BY ALL)
-            SELECT k.row_number, k.kept_row, k.rows_collapsed, k.salary_usd, k.salary_usd_min,
-                   k.salary_usd_max, canon.canon_row
-            FROM k JOIN canon USING (attr_key, salary_usd_min, salary_usd_max, rows_collapsed)
-            """,
-        )
+        cols = self.con.execute(
+            "SELECT row_number, attr_key, salary_usd FROM _in_conv WHERE q_field IS NULL ORDER BY row_number"
+        ).fetchnumpy()
+        pairs = _pair_rows(
+            np.asarray(cols["row_number"]), np.asarray(cols["attr_key"]), np.asarray(cols["salary_usd"]),
+            pair=self.reader.pair_ranges,
+        )  # fmt: skip
+        self.con.register(PAIRS_VIEW, pairs)
+        try:  # canon: a GROUP BY and a join, cheaper than the same minimum as a partitioned window
+            self.temp(
+                "_in_rows",
+                f"""
+                WITH canon AS (
+                    SELECT attr_key, salary_usd_min, salary_usd_max, rows_collapsed,
+                           min(kept_row) AS canon_row
+                    FROM {PAIRS_VIEW} GROUP BY ALL)
+                SELECT p.row_number, p.kept_row, p.rows_collapsed, p.salary_usd, p.salary_usd_min,
+                       p.salary_usd_max, canon.canon_row
+                FROM {PAIRS_VIEW} p
+                JOIN canon USING (attr_key, salary_usd_min, salary_usd_max, rows_collapsed)
+                """,
+            )
+        finally:
+            self.con.unregister(PAIRS_VIEW)
         self.write_duplicates(
             """
             SELECT row_number, canon_row AS kept_row_number,
