@@ -296,12 +296,6 @@ class _Job:
         finally:
             self.con.execute("RESET SESSION preserve_insertion_order")
 
-    def classify_titles(self, facts: str) -> None:
-        """_in_titles: the classifier run once per distinct title of the facts (relation ``facts``)."""
-        self.stage("classify titles")
-        sql = f"SELECT DISTINCT title FROM {facts} ORDER BY 1"
-        self.arrow_temp("_in_titles", _classify([r[0] for r in self.con.execute(sql).fetchall()]))
-
     def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
         """q_field, q_reason columns: the first failing check (condition, staging field, reason SQL) wins."""
         cond = " ".join(f"WHEN {c} THEN {sql_str(self.reader.field_of(f))}" for c, f, _ in checks)
@@ -429,13 +423,16 @@ class _Job:
             """,
             view=True,
         )
-        self.classify_titles("_in_facts")
+        self.stage("classify titles")
+        # the facts' distinct titles and countries (NULL included), in one pass over them
+        titles, company, residence = self.con.execute(
+            "SELECT list(DISTINCT title), list(DISTINCT company_country_raw), "
+            "list(DISTINCT residence_country_raw) FROM _in_facts"
+        ).fetchall()[0]
+        self.arrow_temp("_in_titles", _classify(sorted(titles or [])))
         self.stage("extract skills")
-        countries = self.con.execute(
-            "SELECT DISTINCT c FROM (SELECT company_country_raw AS c FROM _in_facts UNION ALL "
-            "SELECT residence_country_raw FROM _in_facts) ORDER BY c"
-        ).fetchall()
-        self.arrow_temp("_in_geo", _places([(None, r[0]) for r in countries], postings=False))
+        countries = sorted({*(company or []), *(residence or [])}, key=lambda c: (c is None, c or ""))
+        self.arrow_temp("_in_geo", _places([(None, c) for c in countries], postings=False))
         base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
         # fact_id = base + the job's first row number: unique and stable without a sort
         with self.any_order():
