@@ -516,6 +516,8 @@ class _Job:
 
     # -- postings -----------------------------------------------------------------------------------------
     def run_postings(self, *, refresh: bool) -> None:
+        """Checks and de-duplication read a few columns of every row (``_in_conv``); the facts' columns are
+        normalised from their raw rows (``_in_facts``, a view), read by the skills and the facts' insert."""
         con = self.con
         raw = self.read()
         # Titles and places are looked up in Python, and DuckDB releases the GIL while it runs a statement:
@@ -533,48 +535,85 @@ class _Job:
             self.stage("normalise")
             with _duckdb_threads(con, 1):
                 self.normalise_postings(raw)
-            # the places of every row (a superset of the facts'), mapped in the same thread after the titles
-            pairs = con.execute(
-                "SELECT DISTINCT location_raw, country_raw FROM _in_conv ORDER BY ALL"
-            ).fetchall()
-            places = pool.submit(_places, pairs, postings=True)
             self.write_quarantine()
             self.stage("write")
             self.dedup_postings()
+            facts_raw = self.facts_raw(
+                "SELECT row_number FROM _in_conv "
+                "WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)"
+            )
             base = con.execute("SELECT coalesce(max(posting_id), 0) FROM postings").fetchall()[0][0]
-            self.temp(  # a view: its three readers cost less than copying the facts' wide rows once
+            self.temp(
                 "_in_facts",
                 f"""
-                SELECT {int(base)} + row_number AS posting_id, *
-                FROM _in_conv WHERE q_field IS NULL AND row_number NOT IN (SELECT row_number FROM _in_dups)
+                {self.postings_rows_sql(facts_raw)}
+                SELECT {int(base)} + d.row_number AS posting_id, d.row_number, d.title_t AS title,
+                       NULLIF(trim(d.search_category), '') AS search_category,
+                       NULLIF(trim(d.company), '') AS company, NULLIF(trim(d.location), '') AS location,
+                       d.location AS location_raw, d.country AS country_raw, d.posted AS posted_date,
+                       d.y AS year, month(d.posted) AS month, NULLIF(trim(d.industry), '') AS industry,
+                       d.usd AS salary_usd, d.rate_t AS salary_rate,
+                       NULLIF(trim(d.description), '') AS description, d.skills, d.desc_hash
+                FROM d
                 """,
                 view=True,
             )
+            # the facts' places, mapped in the same thread after the titles
+            pairs = con.execute(
+                "SELECT DISTINCT location_raw, country_raw FROM _in_facts ORDER BY ALL"
+            ).fetchall()
+            places = pool.submit(_places, pairs, postings=True)
             self.stage("extract skills")
             self.link_skills()
             self.arrow_temp("_in_titles", classes.result())
             self.arrow_temp("_in_geo", places.result())
-        con.execute(
-            """
-            INSERT INTO postings
-            SELECT f.posting_id, ?, ?, f.row_number, ?, f.title, coalesce(t.role, 'other'),
-                   coalesce(t.level, 'unspecified'), t.specialisation,
-                   f.search_category, f.company, f.location,
-                   g.iso2, g.region, f.posted_date, f.year, f.month, f.industry, f.salary_usd, f.salary_rate,
-                   f.description IS NOT NULL
-            FROM _in_facts f LEFT JOIN _in_titles t ON t.title = f.title
-            LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM f.location_raw
-                                AND g.cty IS NOT DISTINCT FROM f.country_raw
-            """,
-            [self.rid, self.sha, self.reader.label],
-        )
+        with self.any_order():
+            con.execute(
+                """
+                INSERT INTO postings
+                SELECT f.posting_id, ?, ?, f.row_number, ?, f.title, coalesce(t.role, 'other'),
+                       coalesce(t.level, 'unspecified'), t.specialisation,
+                       f.search_category, f.company, f.location,
+                       g.iso2, g.region, f.posted_date, f.year, f.month, f.industry, f.salary_usd,
+                       f.salary_rate, f.description IS NOT NULL
+                FROM _in_facts f LEFT JOIN _in_titles t ON t.title = f.title
+                LEFT JOIN _in_geo g ON g.loc IS NOT DISTINCT FROM f.location_raw
+                                    AND g.cty IS NOT DISTINCT FROM f.country_raw
+                """,
+                [self.rid, self.sha, self.reader.label],
+            )
         if refresh:
             from careerlens.store.aggregates import refresh_aggregates
 
             refresh_aggregates(con)
 
+    def postings_rows_sql(self, raw: str, extra: str = "") -> str:
+        """WITH c, d: the rows of ``raw`` with their parsed title, date, year and pay (``usd``), the hash of
+        their text and their repost key; the checks of every row and the columns of the facts are selected
+        from ``d``. ``extra``: more columns of the raw rows (Reader.staged_sql)."""
+        pd = "trim(s.posted_date)"
+        date_sql = (
+            f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
+            f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
+        )
+        return f"""
+            WITH c AS (
+                SELECT s.*, NULLIF(trim(s.title), '') AS title_t, {date_sql} AS posted,
+                       TRY_CAST(trim(s.year) AS INTEGER) AS y_default,
+                       TRY_CAST(replace(trim(s.salary_year), ',', '') AS DOUBLE) AS sy,
+                       TRY_CAST(replace(trim(s.salary_hour), ',', '') AS DOUBLE) AS sh
+                FROM ({self.reader.staged_sql(raw, extra=extra)}) s),
+            d AS (
+                SELECT c.*, coalesce(c.sy, c.sh * {RATE_FACTORS["hour"]}) AS usd,
+                       CASE WHEN c.sy IS NOT NULL THEN 'year' WHEN c.sh IS NOT NULL THEN 'hour' END AS rate_t,
+                       coalesce(year(c.posted), c.y_default) AS y,
+                       md5(lower(regexp_replace(trim(c.description), '\\s+', ' ', 'g'))) AS desc_hash
+                FROM c)
+            """
+
     def normalise_postings(self, raw: str) -> None:
-        """_in_conv: one row per source row with its checks (q_field, q_reason) and normalised fields."""
+        """_in_conv: one row per source row with its checks (q_field, q_reason) and what the duplicate rules
+        read."""
         checks = self.checks_sql(
             [
                 ("title_t IS NULL", "title", "'missing title'"),
@@ -598,35 +637,14 @@ class _Job:
                 ),
             ]
         )  # fmt: skip
-        pd = "trim(s.posted_date)"
-        date_sql = (
-            f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
-            f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
-        )
         raw_hash = "hash(*COLUMNS(* EXCLUDE (row_number))) AS raw_hash"  # 64-bit hash of every raw column
         self.temp(
             "_in_conv",
             f"""
-            WITH c AS (
-                SELECT s.*, NULLIF(trim(s.title), '') AS title_t,
-                       {date_sql}
-                           AS posted,
-                       TRY_CAST(trim(s.year) AS INTEGER) AS y_default,
-                       TRY_CAST(replace(trim(s.salary_year), ',', '') AS DOUBLE) AS sy,
-                       TRY_CAST(replace(trim(s.salary_hour), ',', '') AS DOUBLE) AS sh
-                FROM ({self.reader.staged_sql(raw, extra=raw_hash)}) s),
-            d AS (
-                SELECT c.*, coalesce(c.sy, c.sh * {RATE_FACTORS["hour"]}) AS usd,
-                       CASE WHEN c.sy IS NOT NULL THEN 'year' WHEN c.sh IS NOT NULL THEN 'hour' END AS rate_t,
-                       coalesce(year(c.posted), c.y_default) AS y
-                FROM c)
-            SELECT d.row_number, {checks}, d.title_t AS title,
-                   NULLIF(trim(d.search_category), '') AS search_category,
-                   NULLIF(trim(d.company), '') AS company, NULLIF(trim(d.location), '') AS location,
-                   d.location AS location_raw, d.country AS country_raw, d.posted AS posted_date, d.y AS year,
-                   month(d.posted) AS month, NULLIF(trim(d.industry), '') AS industry, d.usd AS salary_usd,
-                   d.rate_t AS salary_rate, NULLIF(trim(d.description), '') AS description, d.skills,
-                   md5(lower(regexp_replace(trim(d.description), '\\s+', ' ', 'g'))) AS desc_hash,
+            {self.postings_rows_sql(raw, extra=raw_hash)}
+            SELECT d.row_number, {checks}, d.posted AS posted_date, d.desc_hash,
+                   NULLIF(trim(d.company), '') IS NOT NULL AS has_company,
+                   NULLIF(trim(d.description), '') IS NOT NULL AS has_text,
                    hash(lower(NULLIF(trim(d.company), '')),
                         lower(trim(regexp_replace(d.title_t, '[^A-Za-z0-9]+', ' ', 'g'))),
                         lower(NULLIF(trim(d.location), ''))) AS repost_key,
@@ -642,11 +660,10 @@ class _Job:
             "_in_dups",
             f"""
             WITH v AS (
-                SELECT row_number, company, repost_key, posted_date, desc_hash,
-                       description IS NOT NULL AS has_text,
+                SELECT row_number, has_company, repost_key, posted_date, desc_hash, has_text,
                        first_value(row_number) OVER (PARTITION BY raw_hash ORDER BY row_number) AS canon
                 FROM _in_conv WHERE q_field IS NULL),
-            u AS (SELECT * FROM v WHERE canon = row_number AND company IS NOT NULL),
+            u AS (SELECT * FROM v WHERE canon = row_number AND has_company),
             text AS (
                 SELECT row_number, first_value(row_number) OVER (
                     PARTITION BY {key}, desc_hash ORDER BY row_number) AS kept
