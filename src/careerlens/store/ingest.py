@@ -20,7 +20,6 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pa_compute
 from numpy.typing import NDArray
 
 from careerlens.errors import InputError, StoreError
@@ -33,9 +32,9 @@ STAGES = ("read", "normalise", "classify titles", "write", "extract skills")
 EXPERIENCE_LEVELS = {"EN": "entry", "MI": "mid", "SE": "senior", "EX": "executive"}
 REPOST_WINDOW_DAYS = 30
 RAW_VIEW = "_in_raw_arrow"  # the file's rows in memory (Reader.raw_relation)
-FACTS_VIEW = "_in_facts_arrow"  # the raw rows of the facts, taken from those (_Job.facts_raw)
+FACTS_VIEW = "_in_facts_arrow"  # the raw rows of the facts, filtered from those (_Job.facts_raw)
 PAIRS_VIEW = "_in_pairs_arrow"  # each salary row's job (_pair_rows)
-# rows per Arrow batch of FACTS_VIEW: DuckDB scans a registered table's batches in parallel, a temp table of
+# rows per Arrow batch of PAIRS_VIEW: DuckDB scans a registered table's batches in parallel, a temp table of
 # fewer than 122,880 rows (one row group) with one thread
 ARROW_BATCH_ROWS = 8192
 StageCallback = Callable[[str], None]
@@ -275,15 +274,15 @@ class _Job:
         return self.raw
 
     def facts_raw(self, rows_sql: str) -> str:
-        """The raw rows whose row numbers ``rows_sql`` selects: taken from the file's rows in memory, in
-        batches that DuckDB scans with every thread; else read again from the file."""
+        """The raw rows whose row numbers ``rows_sql`` selects: filtered from the file's rows in memory (in
+        the reader's batches, which DuckDB scans with every thread), else read again from the file."""
         if self.raw_table is None:
             self.temp("_in_facts_raw", f"SELECT * FROM {self.raw} WHERE row_number IN ({rows_sql})")
             return "_in_facts_raw"
-        rows = self.con.sql(f"{rows_sql} ORDER BY 1").to_arrow_table().column(0)
-        taken = self.raw_table.take(pa_compute.subtract(rows, 1)).combine_chunks()
-        batches = taken.to_batches(max_chunksize=ARROW_BATCH_ROWS)
-        self.con.register(FACTS_VIEW, pa.Table.from_batches(batches, schema=taken.schema))
+        rows = np.asarray(self.con.execute(rows_sql).fetchnumpy()["row_number"])
+        keep = np.zeros(self.raw_table.num_rows, dtype=bool)
+        keep[rows - 1] = True  # row n is at position n - 1 (Reader.raw_relation)
+        self.con.register(FACTS_VIEW, self.raw_table.filter(pa.array(keep)))
         return f"(SELECT * FROM {FACTS_VIEW})"
 
     @contextmanager
@@ -405,7 +404,7 @@ class _Job:
         self.stage("write")
         self.dedup_salaries()
         facts_raw = self.facts_raw(
-            "SELECT kept_row FROM _in_rows WHERE row_number = kept_row AND kept_row = canon_row"
+            "SELECT kept_row AS row_number FROM _in_rows WHERE row_number = kept_row AND kept_row = canon_row"
         )
         self.temp(
             "_in_facts",
