@@ -483,6 +483,11 @@ class _Job:
         cols = self.con.execute(
             "SELECT row_number, attr_key, salary_usd FROM _in_conv WHERE q_field IS NULL ORDER BY row_number"
         ).fetchnumpy()
+        if any(np.ma.is_masked(col) for col in cols.values()):  # the checks leave no row without pay or key
+            raise StoreError(
+                f"{self.shown}: a row passed the checks without pay or key; nothing was written",
+                hint="this is a bug in careerlens; please report it with the file",
+            )
         pairs = _pair_rows(
             np.asarray(cols["row_number"]), np.asarray(cols["attr_key"]), np.asarray(cols["salary_usd"]),
             pair=self.reader.pair_ranges,
