@@ -298,3 +298,27 @@ def test_ingest_leaves_duckdb_settings_as_it_found_them(
     with pytest.raises(RuntimeError):
         ingest(other_path, other, store, on_stage=boom)
     assert store.con.execute(settings).fetchall() == before == [(3, True)]
+
+
+@pytest.mark.parametrize("source", ["ai-jobs", "postings"])
+def test_ingest_leaves_no_working_tables_behind(
+    store: Store, ai_jobs_csv: Path, postings_csv: Path, source: str
+) -> None:
+    """Temp tables, views and the Arrow tables an ingest registers (the file's rows, lookups) are gone after
+    it, whether it committed or failed."""
+    leftovers = (  # every working name of an ingest starts with _in_ (store/ingest.py)
+        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '_in_') UNION ALL "
+        "SELECT view_name FROM duckdb_views() WHERE starts_with(view_name, '_in_')"
+    )
+    path = ai_jobs_csv if source == "ai-jobs" else postings_csv
+    ingest(path, source, store)
+    assert store.con.execute(leftovers).fetchall() == []
+
+    def boom(stage: str) -> None:
+        if stage == "commit":
+            raise RuntimeError("disk full")
+
+    other_path, other = (postings_csv, "postings") if source == "ai-jobs" else (ai_jobs_csv, "ai-jobs")
+    with pytest.raises(RuntimeError):
+        ingest(other_path, other, store, on_stage=boom)
+    assert store.con.execute(leftovers).fetchall() == []

@@ -239,6 +239,7 @@ class _Job:
         self.con, self.reader, self.path, self.shown = con, reader, path, shown
         self.sha, self.rid, self.stage = sha, run_id, stage
         self.temps: list[str] = []
+        self.arrows: list[str] = []
         self.skills_linked = 0
 
     # -- helpers ------------------------------------------------------------------------------------------
@@ -248,12 +249,9 @@ class _Job:
         self.temps.append(f"{kind} {name}")
 
     def arrow_temp(self, name: str, table: pa.Table) -> None:
-        view = f"{name}__arrow"
-        self.con.register(view, table)
-        try:
-            self.temp(name, f"SELECT * FROM {view}")
-        finally:
-            self.con.unregister(view)
+        """A lookup table built in Python, scanned where it is (registered until ``release``), not copied."""
+        self.con.register(name, table)
+        self.arrows.append(name)
 
     def drop_temps(self) -> None:
         for kind_name in reversed(self.temps):
@@ -261,9 +259,9 @@ class _Job:
         self.temps.clear()
 
     def release(self) -> None:
-        """Free the file's in-memory rows (Arrow tables registered on the connection, not temp tables, so a
-        rollback does not remove them)."""
-        for view in (RAW_VIEW, FACTS_VIEW):
+        """Free the file's in-memory rows and the lookup tables (Arrow tables registered on the connection,
+        not temp tables, so a rollback does not remove them)."""
+        for view in (RAW_VIEW, FACTS_VIEW, *self.arrows):
             self.con.unregister(view)
 
     def read(self) -> str:
