@@ -408,15 +408,15 @@ class _Job:
             "_in_facts",
             f"""
             {self.salary_rows_sql(facts_raw)}
-            SELECT d.row_number, d.title_t AS title, d.y AS work_year,
-                   NULLIF(upper(trim(d.experience_level)), '') AS experience_level,
-                   NULLIF(upper(trim(d.employment_type)), '') AS employment_type,
-                   d.cur AS currency, coalesce(d.amount, d.usd_given) AS salary_original,
-                   d.company_country AS company_country_raw, d.residence_country AS residence_country_raw,
-                   TRY_CAST(TRY_CAST(d.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
-                   CASE WHEN upper(trim(d.company_size)) IN ('S', 'M', 'L')
-                        THEN upper(trim(d.company_size)) END AS company_size
-            FROM d
+            SELECT c.row_number, c.title_t AS title, c.y AS work_year,
+                   NULLIF(upper(trim(c.experience_level)), '') AS experience_level,
+                   NULLIF(upper(trim(c.employment_type)), '') AS employment_type,
+                   c.cur AS currency, coalesce(c.amount, c.usd_given) AS salary_original,
+                   c.company_country AS company_country_raw, c.residence_country AS residence_country_raw,
+                   TRY_CAST(TRY_CAST(c.remote_ratio AS DOUBLE) AS INTEGER) AS remote_ratio,
+                   CASE WHEN upper(trim(c.company_size)) IN ('S', 'M', 'L')
+                        THEN upper(trim(c.company_size)) END AS company_size
+            FROM c  -- the facts' pay is _in_rows' (no FX join here)
             """,
             view=True,
         )
@@ -454,8 +454,8 @@ class _Job:
             )
 
     def salary_rows_sql(self, raw: str) -> str:
-        """WITH c, d: the rows of ``raw`` with their parsed year, pay, currency, rate and USD/year (``usd``);
-        the checks of every row and the columns of the facts are selected from ``d``."""
+        """WITH c, d: the rows of ``raw`` with their parsed year, pay, currency and rate (``c``) and USD/year
+        (``d.usd``); the checks of every row are selected from ``d``, the columns of the facts from ``c``."""
         lo, hi = self.fx_years
         factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RATE_FACTORS.items())
         return f"""
