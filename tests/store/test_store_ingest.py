@@ -279,16 +279,26 @@ def test_pair_rows_follows_the_documented_rule(pair: bool) -> None:
 
 
 @pytest.mark.parametrize("source", ["ai-jobs", "postings"])
-def test_ingest_leaves_duckdb_settings_as_it_found_them(
+def test_ingest_hands_the_connection_back_as_it_found_it(
     store: Store, ai_jobs_csv: Path, postings_csv: Path, source: str
 ) -> None:
-    """An ingest runs parts of its work on one thread or in any row order; the connection is handed back as
-    it was, also after a failed ingest."""
+    """An ingest runs parts of its work on one DuckDB thread or in any row order, and registers Arrow tables
+    (the file's rows, lookups) besides its temp tables: after it, committed or failed, the settings are as
+    they were and no working table or view (all named _in_...) is left."""
     store.con.execute("SET threads = 3")
-    settings = "SELECT current_setting('threads'), current_setting('preserve_insertion_order')"
-    before = store.con.execute(settings).fetchall()
-    path = ai_jobs_csv if source == "ai-jobs" else postings_csv
-    ingest(path, source, store)
+
+    def state() -> list[tuple[object, ...]]:
+        return store.con.execute(
+            "SELECT current_setting('threads')::VARCHAR, "
+            "current_setting('preserve_insertion_order')::VARCHAR "
+            "UNION ALL SELECT table_name, 'table' FROM duckdb_tables() WHERE starts_with(table_name, '_in_') "
+            "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE starts_with(view_name, '_in_')"
+        ).fetchall()
+
+    before = state()
+    assert before == [("3", "true")]
+    ingest(ai_jobs_csv if source == "ai-jobs" else postings_csv, source, store)
+    assert state() == before
 
     def boom(stage: str) -> None:
         if stage == "commit":
@@ -297,28 +307,4 @@ def test_ingest_leaves_duckdb_settings_as_it_found_them(
     other_path, other = (postings_csv, "postings") if source == "ai-jobs" else (ai_jobs_csv, "ai-jobs")
     with pytest.raises(RuntimeError):
         ingest(other_path, other, store, on_stage=boom)
-    assert store.con.execute(settings).fetchall() == before == [(3, True)]
-
-
-@pytest.mark.parametrize("source", ["ai-jobs", "postings"])
-def test_ingest_leaves_no_working_tables_behind(
-    store: Store, ai_jobs_csv: Path, postings_csv: Path, source: str
-) -> None:
-    """Temp tables, views and the Arrow tables an ingest registers (the file's rows, lookups) are gone after
-    it, whether it committed or failed."""
-    leftovers = (  # every working name of an ingest starts with _in_ (store/ingest.py)
-        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '_in_') UNION ALL "
-        "SELECT view_name FROM duckdb_views() WHERE starts_with(view_name, '_in_')"
-    )
-    path = ai_jobs_csv if source == "ai-jobs" else postings_csv
-    ingest(path, source, store)
-    assert store.con.execute(leftovers).fetchall() == []
-
-    def boom(stage: str) -> None:
-        if stage == "commit":
-            raise RuntimeError("disk full")
-
-    other_path, other = (postings_csv, "postings") if source == "ai-jobs" else (ai_jobs_csv, "ai-jobs")
-    with pytest.raises(RuntimeError):
-        ingest(other_path, other, store, on_stage=boom)
-    assert store.con.execute(leftovers).fetchall() == []
+    assert state() == before
