@@ -282,9 +282,9 @@ def test_pair_rows_follows_the_documented_rule(pair: bool) -> None:
 def test_ingest_hands_the_connection_back_as_it_found_it(
     store: Store, ai_jobs_csv: Path, postings_csv: Path, source: str
 ) -> None:
-    """An ingest runs parts of its work on one DuckDB thread or in any row order, and registers Arrow tables
-    (the file's rows, lookups) besides its temp tables: after it, committed or failed, the settings are as
-    they were and no working table or view (all named _in_...) is left."""
+    """An ingest writes facts in any row order, and registers Arrow tables (the file's rows, lookups) besides
+    its temp tables: after it, committed or failed, the settings are as they were and no working table or
+    view (all named _in_...) is left."""
     store.con.execute("SET threads = 3")
 
     def state() -> list[tuple[object, ...]]:

@@ -137,17 +137,6 @@ def _lookup_thread() -> Iterator[ThreadPoolExecutor]:
         sys.setswitchinterval(previous)
 
 
-@contextmanager
-def _duckdb_threads(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
-    """Run DuckDB on ``threads`` threads (a setting of the whole instance) for a while."""
-    before = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
-    con.execute(f"SET threads = {int(threads)}")
-    try:
-        yield
-    finally:
-        con.execute(f"SET threads = {before}")
-
-
 def _pair_rows(
     rows: NDArray[np.int64], keys: NDArray[np.uint64], usd: NDArray[np.float64], *, pair: bool
 ) -> pa.Table:
@@ -524,8 +513,7 @@ class _Job:
         raw = self.read()
         # Titles and places are looked up in Python, and DuckDB releases the GIL while it runs a statement:
         # a thread classifies the distinct titles (of every row: a superset of the facts') from the start,
-        # while this thread runs SQL only. The normalise pass runs on one DuckDB thread, so that it and the
-        # classifier share the two cores instead of three threads taking turns on them.
+        # while this thread runs SQL only.
         self.stage("classify titles")
         titles_sql = (
             f"SELECT DISTINCT title FROM (SELECT NULLIF(trim(title), '') AS title "
@@ -535,8 +523,7 @@ class _Job:
         with _lookup_thread() as pool:
             classes = pool.submit(_classify, titles)
             self.stage("normalise")
-            with _duckdb_threads(con, 1):
-                self.normalise_postings(raw)
+            self.normalise_postings(raw)
             self.write_quarantine()
             self.stage("write")
             self.dedup_postings()
