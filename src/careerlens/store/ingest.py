@@ -237,8 +237,9 @@ class _Job:
         self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}", params or [])
         self.temps.append(f"{kind} {name}")
 
-    def arrow_temp(self, name: str, table: pa.Table) -> None:
-        """A lookup table built in Python, scanned where it is (registered until ``release``), not copied."""
+    def register(self, name: str, table: pa.Table) -> None:
+        """An Arrow table built here (a lookup, the facts' raw rows, the pairs) as the relation ``name``:
+        scanned where it is, not copied, and registered until ``release``."""
         self.con.register(name, table)
         self.arrows.append(name)
 
@@ -248,9 +249,9 @@ class _Job:
         self.temps.clear()
 
     def release(self) -> None:
-        """Free the file's in-memory rows and the lookup tables (Arrow tables registered on the connection,
-        not temp tables, so a rollback does not remove them)."""
-        for view in (RAW_VIEW, FACTS_VIEW, *self.arrows):
+        """Free the file's in-memory rows and the tables of ``register`` (Arrow tables registered on the
+        connection, not temp tables, so a rollback does not remove them)."""
+        for view in (RAW_VIEW, *self.arrows):
             self.con.unregister(view)
 
     def read(self) -> str:
@@ -269,7 +270,7 @@ class _Job:
         rows = np.asarray(self.con.execute(rows_sql).fetchnumpy()["row_number"])
         keep = np.zeros(self.raw_table.num_rows, dtype=bool)
         keep[rows - 1] = True  # row n is at position n - 1 (Reader.raw_relation)
-        self.con.register(FACTS_VIEW, self.raw_table.filter(pa.array(keep)))
+        self.register(FACTS_VIEW, self.raw_table.filter(pa.array(keep)))
         return f"(SELECT * FROM {FACTS_VIEW})"
 
     @contextmanager
@@ -334,7 +335,7 @@ class _Job:
         rates = load_fx_table()
         years = range(min(r.year for r in rates), max(r.year for r in rates) + 1)
         rows = [(c, y, usd_per_unit(c, y)) for c in sorted({r.currency for r in rates}) for y in years]
-        self.arrow_temp(
+        self.register(
             "_in_fx",
             pa.table(
                 {"cur": [r[0] for r in rows], "y": [r[1] for r in rows], "fx": [float(r[2]) for r in rows]}
@@ -415,10 +416,10 @@ class _Job:
             "SELECT list(DISTINCT title), list(DISTINCT company_country_raw), "
             "list(DISTINCT residence_country_raw) FROM _in_facts"
         ).fetchall()[0]
-        self.arrow_temp("_in_titles", _classify(sorted(titles or [])))
+        self.register("_in_titles", _classify(sorted(titles or [])))
         self.stage("extract skills")
         countries = sorted({*(company or []), *(residence or [])}, key=lambda c: (c is None, c or ""))
-        self.arrow_temp("_in_geo", _places([(None, c) for c in countries], postings=False))
+        self.register("_in_geo", _places([(None, c) for c in countries], postings=False))
         base = self.con.execute("SELECT coalesce(max(fact_id), 0) FROM salaries").fetchall()[0][0]
         # fact_id = base + the job's first row number: unique and stable without a sort
         with self.any_order():
@@ -479,23 +480,18 @@ class _Job:
             np.asarray(cols["row_number"]), np.asarray(cols["attr_key"]), np.asarray(cols["salary_usd"]),
             pair=self.reader.pair_ranges,
         )  # fmt: skip
-        self.con.register(PAIRS_VIEW, pairs)
-        try:  # canon: a GROUP BY and a join, cheaper than the same minimum as a partitioned window
-            self.temp(
-                "_in_rows",
-                f"""
-                WITH canon AS (
-                    SELECT attr_key, salary_usd_min, salary_usd_max, rows_collapsed,
-                           min(kept_row) AS canon_row
-                    FROM {PAIRS_VIEW} GROUP BY ALL)
-                SELECT p.row_number, p.kept_row, p.rows_collapsed, p.salary_usd, p.salary_usd_min,
-                       p.salary_usd_max, canon.canon_row
-                FROM {PAIRS_VIEW} p
-                JOIN canon USING (attr_key, salary_usd_min, salary_usd_max, rows_collapsed)
-                """,
-            )
-        finally:
-            self.con.unregister(PAIRS_VIEW)
+        self.register(PAIRS_VIEW, pairs)
+        self.temp(  # canon: a GROUP BY and a join, cheaper than the same minimum as a partitioned window
+            "_in_rows",
+            f"""
+            WITH canon AS (
+                SELECT attr_key, salary_usd_min, salary_usd_max, rows_collapsed, min(kept_row) AS canon_row
+                FROM {PAIRS_VIEW} GROUP BY ALL)
+            SELECT p.row_number, p.kept_row, p.rows_collapsed, p.salary_usd, p.salary_usd_min,
+                   p.salary_usd_max, canon.canon_row
+            FROM {PAIRS_VIEW} p JOIN canon USING (attr_key, salary_usd_min, salary_usd_max, rows_collapsed)
+            """,
+        )
         self.write_duplicates(
             """
             SELECT row_number, canon_row AS kept_row_number,
@@ -554,8 +550,8 @@ class _Job:
             places = pool.submit(_places, pairs, postings=True)
             self.stage("extract skills")
             self.link_skills()
-            self.arrow_temp("_in_titles", classes.result())
-            self.arrow_temp("_in_geo", places.result())
+            self.register("_in_titles", classes.result())
+            self.register("_in_geo", places.result())
         with self.any_order():
             con.execute(
                 """
@@ -683,7 +679,7 @@ class _Job:
         """posting_skills from the source's own labels ('source_label') and description text ('extractor')."""
         con = self.con
         before = con.execute("SELECT count(*) FROM posting_skills").fetchall()[0][0]
-        self.arrow_temp("_in_labels", _skill_labels())
+        self.register("_in_labels", _skill_labels())
         con.execute(
             """
             INSERT INTO posting_skills
@@ -711,7 +707,7 @@ class _Job:
             found = extract_many([t for _, t in texts])
             hashes = [h for (h, _), skills in zip(texts, found, strict=True) for _ in skills]
             ids = [s for skills in found for s in skills]
-            self.arrow_temp(
+            self.register(
                 "_in_dskills",
                 pa.table({"desc_hash": pa.array(hashes, pa.string()), "skill": pa.array(ids, pa.string())}),
             )
