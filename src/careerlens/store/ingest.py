@@ -330,7 +330,7 @@ class _Job:
             )
         return int(read), int(loaded), int(q), int(dups)
 
-    def fx_temp(self) -> None:
+    def fx_lookup(self) -> None:
         """_in_fx(cur, y, fx): each currency × year of the FX table's span, with its nearest year's rate."""
         rates = load_fx_table()
         years = range(min(r.year for r in rates), max(r.year for r in rates) + 1)
@@ -349,7 +349,7 @@ class _Job:
         columns are normalised only for the rows that become facts (a third of the ai-jobs file)."""
         raw = self.read()
         self.stage("normalise")
-        self.fx_temp()
+        self.fx_lookup()
         levels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EXPERIENCE_LEVELS.items())
         checks = self.checks_sql(
             [
@@ -511,10 +511,7 @@ class _Job:
         # a thread classifies the distinct titles (of every row: a superset of the facts') from the start,
         # while this thread runs SQL only.
         self.stage("classify titles")
-        titles_sql = (
-            f"SELECT DISTINCT title FROM (SELECT NULLIF(trim(title), '') AS title "
-            f"FROM ({self.reader.staged_sql(raw)})) WHERE title IS NOT NULL"
-        )
+        titles_sql = f"{self.postings_rows_sql(raw)} SELECT DISTINCT title_t FROM c WHERE title_t IS NOT NULL"
         titles = [r[0] for r in con.execute(titles_sql).fetchall()]
         with _lookup_thread() as pool:
             classes = pool.submit(_classify, titles)
@@ -573,9 +570,9 @@ class _Job:
             refresh_aggregates(con)
 
     def postings_rows_sql(self, raw: str, extra: str = "") -> str:
-        """WITH c, d: the rows of ``raw`` with their parsed title, date, year and pay (``usd``), the hash of
-        their text and their repost key; the checks of every row and the columns of the facts are selected
-        from ``d``. ``extra``: more columns of the raw rows (Reader.staged_sql)."""
+        """WITH c, d: the rows of ``raw`` with their parsed title, date, year and pay (``usd``) and the hash
+        of their text; the checks of every row and the columns of the facts are selected from ``d``, the
+        distinct titles from ``c``. ``extra``: more columns of the raw rows (Reader.staged_sql)."""
         pd = "trim(s.posted_date)"
         date_sql = (
             f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
