@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from pathlib import Path
@@ -213,6 +214,22 @@ def test_classify_titles_classifies_each_distinct_title_once() -> None:
     assert len(out) == len(column)
     assert all(out[i] is out[i + 2_000] for i in range(0, 8_000, 997))
     assert {tc.role for tc in out} == {"data_engineer"}
+
+
+def test_classify_titles_leaves_what_it_keeps_out_of_the_young_generation() -> None:
+    # the cyclic collector is paused during a batch; what the batch keeps (its memo) must not then wait in
+    # the youngest generation, where the next collection, on any thread, would walk all of it at once
+    classify_title.cache_clear()  # a cold memo, filled by this batch
+    gc.collect()
+    words = ["Senior", "Lead", "Junior", "Staff", "Principal", "Head of", "Intern", "Manager,"]
+    roles = ["Data Engineer", "ML Engineer", "Data Scientist", "AI Engineer", "MLOps Engineer", "Analyst"]
+    teams = ["NLP", "BI", "Risk", "Search", "Ads", "Vision", "Payments", "Fraud", "Growth", "Health", "Web"]
+    combos = [(w, r, t, u) for w in words for r in roles for t in teams for u in teams]
+    titles = [f"{w} {r}, {t} {u} - req {i}" for i, (w, r, t, u) in enumerate(combos)]  # 5,808 distinct
+    assert gc.isenabled()
+    classify_titles(titles)
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 1_000  # left in the young generation, they would be ~14,000
 
 
 # --------------------------------------------------------------------------------------------- CLI
