@@ -95,6 +95,27 @@ def test_reingest_same_file_is_skipped(store: Store, ai_jobs_csv: Path) -> None:
     assert {t: counts(store, t) for t in before} == before
 
 
+def test_fact_ids_stay_unique_across_runs(
+    store: Store, ai_jobs_csv: Path, postings_csv: Path, tmp_path: Path
+) -> None:
+    # the ids carry no PRIMARY KEY (schema.sql): each run numbers its facts after the ones already stored
+    more_jobs = tmp_path / "ai_jobs_more.csv"
+    more_jobs.write_bytes(ai_jobs_csv.read_bytes() + BAD_ROWS.encode())
+    more_posts = tmp_path / "postings_more.csv"
+    more_posts.write_bytes(postings_csv.read_bytes().replace(b"Data Engineer", b"Data Engineer II"))
+    for table, key, files, source in (
+        ("salaries", "fact_id", (ai_jobs_csv, more_jobs), "ai-jobs"),
+        ("postings", "posting_id", (postings_csv, more_posts), "postings"),
+    ):
+        runs = [ingest(f, source, store).run_id for f in files]
+        spans = store.con.execute(
+            f"SELECT run_id, min({key}), max({key}), count(*), count(DISTINCT {key}) FROM {table} GROUP BY 1"
+        ).fetchall()
+        by_run = {rid: (lo, hi, n, distinct) for rid, lo, hi, n, distinct in spans}
+        assert all(n == distinct and n > 0 for _, _, n, distinct in by_run.values())
+        assert by_run[runs[1]][0] > by_run[runs[0]][1]  # the second run's ids start after the first's
+
+
 def test_provenance_of_run(store: Store, ai_jobs_csv: Path) -> None:
     r = ingest(ai_jobs_csv, "ai-jobs", store)
     run = store.con.execute(

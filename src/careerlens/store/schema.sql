@@ -18,9 +18,14 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     status        VARCHAR NOT NULL         -- 'running' | 'done' | 'skipped' (same file already ingested)
 );
 
+-- Fact ids (salaries.fact_id, postings.posting_id) are unique by construction: an ingest numbers its facts
+-- max(id) + the row number of their first source row, inside its one transaction (DuckDB lets one process open
+-- a warehouse file for writing; an ingest runs on one connection). They carry no PRIMARY KEY: its index is never
+-- read (analytics scan), and building and committing it cost ~9% of an ai-jobs ingest
+-- (benchmarks/ingest_throughput.py). Warehouses created with the key keep it; both work.
 -- One row per distinct job in a salary survey (ai-jobs pairs collapsed, exact duplicates counted apart).
 CREATE TABLE IF NOT EXISTS salaries (
-    fact_id         BIGINT PRIMARY KEY,
+    fact_id         BIGINT NOT NULL,
     run_id          VARCHAR NOT NULL,
     file_sha256     VARCHAR NOT NULL,
     row_number      BIGINT NOT NULL,        -- 1-based data row (header excluded) of the first source row of this job
@@ -67,7 +72,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
 
 -- One row per distinct job posting.
 CREATE TABLE IF NOT EXISTS postings (
-    posting_id      BIGINT PRIMARY KEY,
+    posting_id      BIGINT NOT NULL,        -- unique (see salaries.fact_id)
     run_id          VARCHAR NOT NULL,
     file_sha256     VARCHAR NOT NULL,
     row_number      BIGINT NOT NULL,
