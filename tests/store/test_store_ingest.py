@@ -1,5 +1,6 @@
 """Ingest: accounting, quarantine, duplicates, idempotency and atomicity, on real DuckDB files."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,39 @@ def test_postings_source_labels_become_canonical_skills(store: Store, postings_c
     got = dict(skills)
     assert got[1] == ["python", "sql"]
     assert "power bi" in " ".join(got[5]) or "power_bi" in " ".join(got[5])
+
+
+@pytest.mark.parametrize(
+    ("labels", "skills"),
+    [
+        ("['python', 'sql']", ["python", "sql"]),  # the plain form, split
+        ("['power bi']", ["power bi"]),
+        ("['python','sql']", ["python", "sql"]),  # the other forms: any quoted label
+        ("['python',  'sql']", ["python", "sql"]),
+        ("""["c++", 'python']""", ["c++", "python"]),
+        ("""['c++', "python's"]""", ["c++"]),
+        (" ['python', 'sql'] ", ["python", "sql"]),
+        ("['', 'sql']", ["sql"]),
+        ("python, SQL", ["python", "sql"]),
+        ("[]", []),
+    ],
+)
+def test_label_lists_in_every_form_give_their_skills(
+    store: Store, postings_csv: Path, tmp_path: Path, labels: str, skills: list[str]
+) -> None:
+    header = postings_csv.read_text(encoding="utf-8").splitlines()[0]
+    row = {c: "" for c in header.split(",")}
+    row |= {"job_title": "Data Engineer", "job_title_short": "Data Engineer", "job_location": "Austin, TX",
+            "job_posted_date": "2024-03-01", "job_country": "United States", "company_name": "Acme",
+            "job_skills": labels}  # fmt: skip
+    f = tmp_path / "one.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    assert ingest(f, "postings", store).loaded == 1
+    got = store.con.execute("SELECT skill FROM posting_skills ORDER BY 1").fetchall()
+    assert [s for (s,) in got] == skills
 
 
 def test_wrong_reader_names_missing_column(store: Store, postings_csv: Path) -> None:
