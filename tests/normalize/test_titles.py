@@ -232,6 +232,19 @@ def test_classify_titles_leaves_what_it_keeps_out_of_the_young_generation() -> N
     assert gc.get_count()[0] < 1_000  # left in the young generation, they would be ~14,000
 
 
+def test_classify_titles_leaves_what_the_application_froze_frozen() -> None:
+    classify_title.cache_clear()
+    gc.freeze()  # as a pre-fork server does, to keep its pages shared with the workers
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        classify_titles([f"Senior Data Engineer {i}, Team {i % 7}" for i in range(500)])
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
 # --------------------------------------------------------------------------------------------- CLI
 runner = CliRunner()
 

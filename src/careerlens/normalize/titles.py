@@ -746,9 +746,11 @@ def classify_titles(titles: Iterable[str | None]) -> list[TitleClass]:
             # What the batch keeps (its memo entries: ~4 * 10^5 objects for 41k titles) would all be walked
             # by the first young collection after gc.enable() (~0.1 s with the GIL held, on whichever thread
             # allocates next). Freeze + unfreeze moves every tracked object to the oldest generation without
-            # walking it: objects of the memo live as long as the process anyway.
-            gc.freeze()
-            gc.unfreeze()
+            # walking it: objects of the memo live as long as the process anyway. Not when the application
+            # froze objects itself (a pre-fork server): unfreeze would give them back to the collector.
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
     return out
 
