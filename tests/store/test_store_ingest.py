@@ -363,3 +363,31 @@ def test_ingest_hands_the_connection_back_as_it_found_it(
     with pytest.raises(RuntimeError):
         ingest(other_path, other, store, on_stage=boom)
     assert state() == before
+
+
+@pytest.mark.parametrize("commas", [False, True])
+@pytest.mark.parametrize("sql_type", ["INTEGER", "DOUBLE"])
+def test_try_cast_reads_what_the_cleaned_text_reads(commas: bool, sql_type: str) -> None:
+    """The plain cast first (ingest._try_cast) gives the value of the cast of the trimmed text (with thousands
+    separators dropped), on the forms pay and years come in and on random strings of their characters."""
+    import random
+
+    import duckdb
+
+    from careerlens.store.ingest import _try_cast
+
+    rng = random.Random(11)
+    chars = [*"0123456789" * 3, " ", "\t", "\n", "\xa0", "\u2009", ",", ".", "-", "+", "e", "x", "_", "inf"]
+    values = [" 2024 ", "\xa02024", "2024\xa0", "1,234", " 1,234.5 ", "1e3", " -3 ", "\t12\n", "12,", ",12"]
+    values += ["", "x", "1_000", "0x1F", "nan"]
+    values += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 8))) for _ in range(5_000)]
+    cleaned = "replace(trim(v), ',', '')" if commas else "trim(v)"
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT v, TRY_CAST({cleaned} AS {sql_type}), {_try_cast('v', sql_type, commas=commas)} "
+        "FROM (SELECT unnest($values) AS v)",
+        {"values": [*values, None]},
+    ).fetchall()
+    differ = [(v, a, b) for v, a, b in rows if a != b and not (a != a and b != b)]  # NaN == NaN here
+    assert differ == []
+    assert sum(b is not None for _, _, b in rows) > 500  # numbers were read, not only NULLs

