@@ -300,7 +300,10 @@ class _Job:
             self.con.execute("RESET SESSION preserve_insertion_order")
 
     def checks_sql(self, checks: list[tuple[str, str, str]]) -> str:
-        """q_field, q_reason columns: the first failing check (condition, staging field, reason SQL) wins."""
+        """q_field, q_reason columns: the first failing check (condition, staging field, reason SQL) wins.
+
+        A condition is evaluated for every row: its cheap test goes first ("posted IS NULL AND ..."), since
+        the rest of an AND is evaluated only for the rows that pass it."""
         cond = " ".join(f"WHEN {c} THEN {sql_str(self.reader.field_of(f))}" for c, f, _ in checks)
         why = " ".join(f"WHEN {c} THEN {r}" for c, _, r in checks)
         return f"CASE {cond} END AS q_field, CASE {why} END AS q_reason"
@@ -616,17 +619,17 @@ class _Job:
             [
                 ("title_t IS NULL", "title", "'missing title'"),
                 (
-                    "NULLIF(trim(posted_date), '') IS NOT NULL AND posted IS NULL", "posted_date",
+                    "posted IS NULL AND NULLIF(trim(posted_date), '') IS NOT NULL", "posted_date",
                     "'unparseable date: ' || posted_date",
                 ),
                 ("y IS NULL", "posted_date", "'missing date (and no default year in the mapping)'"),
                 ("y NOT BETWEEN 1990 AND 2100", "posted_date", "'year out of range 1990-2100: ' || y"),
                 (
-                    "NULLIF(trim(salary_year), '') IS NOT NULL AND sy IS NULL", "salary_year",
+                    "sy IS NULL AND NULLIF(trim(salary_year), '') IS NOT NULL", "salary_year",
                     "'non-numeric salary: ' || salary_year",
                 ),
                 (
-                    "NULLIF(trim(salary_hour), '') IS NOT NULL AND sh IS NULL", "salary_hour",
+                    "sh IS NULL AND NULLIF(trim(salary_hour), '') IS NOT NULL", "salary_hour",
                     "'non-numeric salary: ' || salary_hour",
                 ),
                 (
