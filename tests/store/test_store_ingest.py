@@ -117,6 +117,33 @@ def test_fact_ids_stay_unique_across_runs(
         assert by_run[runs[1]][0] > by_run[runs[0]][1]  # the second run's ids start after the first's
 
 
+def test_a_warehouse_made_with_primary_keys_still_takes_ingests(
+    tmp_path: Path, ai_jobs_csv: Path, postings_csv: Path
+) -> None:
+    """Warehouses created before the fact ids lost their PRIMARY KEY (schema.sql) keep it and keep working."""
+    import re
+
+    import duckdb
+
+    from careerlens.store.warehouse import SCHEMA_FILE, open_warehouse
+
+    old = re.sub(  # the id, the first column of both tables, as it was declared
+        r"(CREATE TABLE IF NOT EXISTS (?:salaries|postings) \(\s+\w+\s+BIGINT) NOT NULL",
+        r"\1 PRIMARY KEY",
+        SCHEMA_FILE.read_text(),
+    )
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(old)
+    with open_warehouse(path) as store:
+        keys = store.con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' ORDER BY 1"
+        ).fetchall()
+        assert keys == [("ingest_runs",), ("postings",), ("salaries",)]
+        assert ingest(ai_jobs_csv, "ai-jobs", store).loaded == 6
+        assert ingest(postings_csv, "postings", store).loaded == 5
+
+
 def test_provenance_of_run(store: Store, ai_jobs_csv: Path) -> None:
     r = ingest(ai_jobs_csv, "ai-jobs", store)
     run = store.con.execute(

@@ -21,8 +21,8 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 -- Fact ids (salaries.fact_id, postings.posting_id) are unique by construction: an ingest numbers its facts
 -- max(id) + the row number of their first source row, inside its one transaction (DuckDB lets one process open
 -- a warehouse file for writing; an ingest runs on one connection). They carry no PRIMARY KEY: its index is never
--- read (analytics scan), and building and committing it cost ~9% of an ai-jobs ingest
--- (benchmarks/ingest_throughput.py). Warehouses created with the key keep it; both work.
+-- read (analytics scan), and building and committing it cost ~9% of an ai-jobs ingest (ingests of the file
+-- alternating with and without it). Warehouses created with the key keep it; both work.
 -- One row per distinct job in a salary survey (ai-jobs pairs collapsed, exact duplicates counted apart).
 CREATE TABLE IF NOT EXISTS salaries (
     fact_id         BIGINT NOT NULL,
