@@ -200,10 +200,10 @@ def _classify(titles: list[str]) -> pa.Table:
 
 
 def _try_cast(col: str, sql_type: str, *, commas: bool = False) -> str:
-    """SQL: the number in a text column, NULL when there is none. The plain cast goes first: it skips ASCII
-    spaces around a number itself, so trim() (no-break spaces) and dropping thousands separators ("1,000")
-    are only tried when it fails. Same values as the cast of the cleaned text (checked on 2*10^5 random
-    strings), without two string copies per row: ~10% of an ai-jobs ingest."""
+    """SQL: the value (a number, a timestamp) in a text column, NULL when there is none. The plain cast goes
+    first: it skips ASCII spaces around a value itself, so trim() (no-break spaces) and dropping thousands
+    separators ("1,000") are only tried when it fails. Same values as the cast of the cleaned text (checked on
+    2*10^5 random strings), without two string copies per row: ~10% of an ai-jobs ingest."""
     cleaned = f"replace(trim({col}), ',', '')" if commas else f"trim({col})"
     return f"coalesce(TRY_CAST({col} AS {sql_type}), TRY_CAST({cleaned} AS {sql_type}))"
 
@@ -593,9 +593,9 @@ class _Job:
         of their text; the checks of every row and the columns of the facts are selected from ``d``, the
         distinct titles from ``c``. ``extra``: more columns of the raw rows (Reader.staged_sql)."""
         pd = "trim(s.posted_date)"
-        date_sql = (  # the plain cast first, as in _try_cast
-            f"coalesce(TRY_CAST(s.posted_date AS TIMESTAMP)::DATE, TRY_CAST({pd} AS TIMESTAMP)::DATE, "
-            f"TRY_CAST({pd} AS DATE), try_strptime({pd}, '%m/%d/%Y')::DATE)"
+        date_sql = (
+            f"coalesce(({_try_cast('s.posted_date', 'TIMESTAMP')})::DATE, TRY_CAST({pd} AS DATE), "
+            f"try_strptime({pd}, '%m/%d/%Y')::DATE)"
         )
         return f"""
             WITH c AS (
