@@ -23,8 +23,11 @@ $(VENV)/.titles-native: $(TITLES_DIR)/titles.py $(TITLES_DIR)/title_rules.py | $
 
 venv: $(BIN)/careerlens $(VENV)/.titles-native
 
+# The dev extra's requirements only: the package, with its compiled classifier, is installed above, and
+# `pip install -e '.[dev]'` would build it a second time (~1 min on a fresh clone).
 $(VENV)/.dev: pyproject.toml setup.py $(BIN)/careerlens | $(VENV)/.titles-native
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['dev'], sep='\n')" > $(VENV)/dev-requirements.txt
+	$(BIN)/pip install -q -r $(VENV)/dev-requirements.txt
 	touch $@
 
 dev: $(VENV)/.dev $(VENV)/.titles-native
